@@ -1,0 +1,8 @@
+#![doc = include_str!("../README.md")]
+#![doc(test(attr(deny(warnings))))]
+
+pub mod diagnostic;
+pub mod marc;
+pub mod select;
+
+pub use diagnostic::{Diagnostic, Location, Position, Severity};

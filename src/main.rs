@@ -1,0 +1,4 @@
+//! The `crosswalk` command-line tool.
+fn main() -> anyhow::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,8 @@
+//! MARC 21: the record model, ISO 2709, MARCXML and MARC-in-JSON readers and writers, and MARC-8.
+//!
+//! See `docs/marc.md` for the model, the strict and lenient modes and every diagnostic kind.
+
+pub mod encoding;
+pub mod record;
+
+pub use record::{Field, Leader, RecordBuf, Subfield, Tag};
