@@ -4,5 +4,6 @@
 pub mod diagnostic;
 pub mod marc;
 pub mod select;
+pub mod xml;
 
 pub use diagnostic::{Diagnostic, Location, Position, Severity};
