@@ -4,6 +4,7 @@
 pub mod diagnostic;
 pub mod marc;
 pub mod select;
+pub mod sniff;
 pub mod xml;
 
 pub use diagnostic::{Diagnostic, Location, Position, Severity};
