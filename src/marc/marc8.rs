@@ -52,6 +52,10 @@
 //! * **Non-sort markers** 0x88/0x89 become U+0098/U+009C (START OF STRING / STRING TERMINATOR),
 //!   the LoC mapping, so the non-filing part of a title is not lost; consumers that build display
 //!   strings strip them.
+//! * **Designations carry over** from one subfield to the next (until the field ends), but when
+//!   a value has problems under the carried-over sets and none from the default state, the
+//!   escape back was evidently forgotten (yaz resets at every subfield; such records exist): the
+//!   clean reading wins and an `unclosed-marc8-escape` problem is reported.
 //! * **Errors never stop decoding.** A byte with no mapping in the active set (including C0
 //!   controls other than ESC and the delimiters, DEL, 0xA0, 0xFF and unused C1 codes) becomes
 //!   U+FFFD and an `unmapped-marc8` problem (yaz drops such bytes silently). An unknown or cut-off
@@ -305,7 +309,45 @@ impl Marc8Decoder {
     /// Decodes one value (without MARC delimiters), appending NFC text to `out` and any problems
     /// to `problems`. The designations in force at the end are kept for the next value; marks
     /// still waiting for a base at the end are written on U+25CC and reported.
+    ///
+    /// When a value decoded under designations carried over from the previous subfield has
+    /// problems, but decodes cleanly from the default state, the escape back to the default was
+    /// evidently forgotten: the clean reading is kept and one `unclosed-marc8-escape` problem is
+    /// reported instead.
     pub fn decode(&mut self, bytes: &[u8], out: &mut String, problems: &mut Vec<DecodeProblem>) {
+        let carried = (self.g0, self.g1);
+        let carried_over =
+            carried != (CodeSet::BasicLatin, CodeSet::Ansel) && self.pending.is_empty();
+        let (start, first_problem) = (out.len(), problems.len());
+        self.decode_value(bytes, out, problems);
+        if carried_over && problems.len() > first_problem {
+            let mut fresh = Marc8Decoder::new();
+            let mut text = String::new();
+            let mut fresh_problems = Vec::new();
+            fresh.decode_value(bytes, &mut text, &mut fresh_problems);
+            if fresh_problems.is_empty() {
+                out.truncate(start);
+                out.push_str(&text);
+                problems.truncate(first_problem);
+                problems.push(DecodeProblem {
+                    offset: 0,
+                    kind: "unclosed-marc8-escape",
+                    message: format!(
+                        "the value does not decode with G0 {} / G1 {} carried over from the \
+                         previous subfield (an escape back was missing); decoded from the \
+                         default sets instead",
+                        carried.0.name(),
+                        carried.1.name()
+                    ),
+                });
+                self.g0 = fresh.g0;
+                self.g1 = fresh.g1;
+            }
+        }
+    }
+
+    /// [`decode`](Self::decode) without the fallback for unclosed escapes.
+    fn decode_value(&mut self, bytes: &[u8], out: &mut String, problems: &mut Vec<DecodeProblem>) {
         let start = out.len();
         let mut non_ascii = false;
         let mut i = 0;
@@ -560,3 +602,6 @@ pub(crate) fn hex_bytes(bytes: &[u8]) -> String {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod corpus_tests;

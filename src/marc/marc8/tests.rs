@@ -162,6 +162,27 @@ fn designations_persist_across_values_until_reset() {
 }
 
 #[test]
+fn unclosed_escape_from_previous_subfield_falls_back_to_defaults() {
+    let mut d = Marc8Decoder::new();
+    let (mut out, mut p) = (String::new(), Vec::new());
+    d.decode(b"\x1B(SAa", &mut out, &mut p);
+    assert_eq!(d.g0(), CodeSet::BasicGreek);
+    // "2011." has no reading in Basic Greek (no '.'), but is clean ASCII.
+    d.decode(b"2011.", &mut out, &mut p);
+    assert_eq!(out, "\u{391}\u{3B1}2011.");
+    assert_eq!(kinds(&p), vec![(0, "unclosed-marc8-escape")]);
+    assert_eq!(d.g0(), CodeSet::BasicLatin);
+    // A value that does decode under the carried-over set keeps it.
+    let mut d = Marc8Decoder::new();
+    p.clear();
+    out.clear();
+    d.decode(b"\x1B(NA", &mut out, &mut p);
+    d.decode(b"B", &mut out, &mut p);
+    assert_eq!(out, "\u{430}\u{431}");
+    assert!(p.is_empty());
+}
+
+#[test]
 fn unmapped_bytes_become_replacement() {
     let (s, p) = dec(b"a\xCCb\x80c\x7Fd\x01");
     assert_eq!(s, "a\u{FFFD}b\u{FFFD}c\u{FFFD}d\u{FFFD}");
