@@ -333,3 +333,25 @@ fn throughput() {
         );
     }
 }
+
+/// The committed table is what the committed generator makes from the LoC file (needs
+/// `CROSSWALK_SHARED` and `python3`; skipped otherwise).
+#[test]
+fn generated_table_is_up_to_date() {
+    let Some(shared) = std::env::var_os("CROSSWALK_SHARED") else {
+        println!("note: CROSSWALK_SHARED is not set; table reproducibility check skipped");
+        return;
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let source = std::path::Path::new(&shared).join("tables/yaz/codetables.xml");
+    let status = std::process::Command::new("python3")
+        .arg(format!("{root}/tools/gen_marc8_table.py"))
+        .arg("--check")
+        .arg(&source)
+        .arg(format!("{root}/src/marc/marc8/table.rs"))
+        .status();
+    match status {
+        Ok(s) => assert!(s.success(), "src/marc/marc8/table.rs is out of date: {s}"),
+        Err(e) => println!("note: python3 not runnable ({e}); table check skipped"),
+    }
+}
