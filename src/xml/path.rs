@@ -64,6 +64,7 @@
 //! | `[1]`, `[2]`, `[last()]` | by position among the siblings the step matches (1-based) |
 //! | `[unitid]`, `[did/unitid]` | that have such a child or descendant path |
 //! | `[unitid='A-1']`, `[.='Paris']`, `[text()='x']` | whose (child's, own, own direct) text equals the value |
+//! | `[text()]` | that have text of their own (not only inside child elements) |
 //! | `[contains(@href, 'viaf')]`, `[starts-with(., 'Smith')]`, `[ends-with(@normal, '/1950')]` | by substring |
 //! | `[(@a or @b) and not(@c)]` | grouping with parentheses |
 //!
@@ -798,7 +799,8 @@ fn eval(expr: &Expr, cand: &Cand<'_, '_>, before: &[Expr]) -> bool {
             ) == 0
         }),
         Expr::Exists(op) => match op {
-            Operand::Dot | Operand::Text => true,
+            Operand::Dot => true,
+            Operand::Text => !direct_text(cand.elem).is_empty(),
             Operand::Attr(test) => cand.elem.attrs.iter().any(|a| test.matches(a)),
             Operand::Path(prog) => any_hit(prog, cand.elem, |_| true),
         },

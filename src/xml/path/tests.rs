@@ -243,6 +243,11 @@ fn path_and_text_predicates() {
     );
     assert_eq!(values(&root, ".[@level='series']/did/unitid"), ["MS-1"]);
     assert_eq!(
+        values(&root, "note//*[text()]"),
+        ["First note.", "note", "Second."]
+    );
+    assert_eq!(values(&root, "note[text()]"), Vec::<String>::new());
+    assert_eq!(
         values(&root, ".[@level='file']/did/unitid"),
         Vec::<String>::new()
     );
