@@ -29,6 +29,8 @@ use quick_xml::NsReader;
 
 use crate::diagnostic::{Location, Position};
 
+pub mod path;
+
 /// Limits that keep a hostile document from using unbounded memory or time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
