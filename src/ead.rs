@@ -78,12 +78,10 @@ pub const EAD3_UNDEPRECATED_NS: &str = "http://ead3.archivists.org/schema/undepr
 /// assert!(!is_component_name("c13") && !is_component_name("container") && !is_component_name("c1"));
 /// ```
 pub fn is_component_name(name: &str) -> bool {
-    match name.as_bytes() {
-        b"c" => true,
-        [b'c', b'0', b'1'..=b'9'] => true,
-        [b'c', b'1', b'0'..=b'2'] => true,
-        _ => false,
-    }
+    matches!(
+        name.as_bytes(),
+        b"c" | [b'c', b'0', b'1'..=b'9'] | [b'c', b'1', b'0'..=b'2']
+    )
 }
 
 /// One thing read from a finding aid.

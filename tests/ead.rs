@@ -251,6 +251,8 @@ fn sgml_and_not_ead_are_located_errors() {
     assert!(r.next_item().unwrap().is_none());
 }
 
+type KindCheck = fn(&XmlErrorKind) -> bool;
+
 fn hostile(doc: &str) -> Error {
     let mut r = Reader::new(doc.as_bytes()).source_name("hostile.xml");
     loop {
@@ -265,7 +267,7 @@ fn hostile(doc: &str) -> Error {
 #[test]
 fn hostile_input_gives_located_errors_and_next_file_reads() {
     let head = "<ead><eadheader><eadid>h</eadid></eadheader><archdesc><did/><dsc>";
-    let cases: Vec<(String, fn(&XmlErrorKind) -> bool)> = vec![
+    let cases: Vec<(String, KindCheck)> = vec![
         (
             format!("{head}<c>\n<did><unittitle>&nbsp;</unittitle></did></c></dsc></archdesc></ead>"),
             |k| matches!(k, XmlErrorKind::UnknownEntity(e) if e == "nbsp"),

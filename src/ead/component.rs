@@ -211,7 +211,7 @@ pub struct AccessPoint {
     pub kind: String,
     /// The text. EAD3 `part`s are joined: by `, ` for names, by ` -- ` for other terms.
     pub value: String,
-    /// The EAD3 `part`s, each normalised (empty in EAD 2002).
+    /// The EAD3 `part`s, each normalised, empty ones left out (none in EAD 2002).
     pub parts: Vec<String>,
     /// `@source` (vocabulary, e.g. `lcsh`, `lcnaf`).
     pub source: Option<String>,
@@ -361,6 +361,8 @@ impl Component {
         ordinal: u64,
         source: Option<Arc<str>>,
     ) -> Self {
+        let mut element = element;
+        tidy_parts(&mut element);
         let mut did = Did::default();
         let mut dao = Vec::new();
         let mut notes: [Vec<String>; 4] = Default::default();
@@ -492,6 +494,38 @@ impl Component {
             }
         }
         self.diagnostics.extend(out);
+    }
+}
+
+/// EAD3 names and titles are made of `part`s only (element-only content), but are usually
+/// pretty-printed: drop the white space between and around parts, and separate consecutive parts
+/// by one space, so that `<title>\n  <part>Laws</part>\n</title>, by` reads `Laws, by`.
+fn tidy_parts(e: &mut Element) {
+    let has_part = e.elements().any(|c| c.name == "part");
+    if has_part {
+        let old = std::mem::take(&mut e.children);
+        let mut prev_part = false;
+        for n in old {
+            match n {
+                Node::Text(t) if t.trim_matches([' ', '\t', '\r', '\n']).is_empty() => {}
+                Node::Element(c) if c.name == "part" => {
+                    if prev_part {
+                        e.children.push(Node::Text(" ".into()));
+                    }
+                    prev_part = true;
+                    e.children.push(Node::Element(c));
+                }
+                other => {
+                    prev_part = false;
+                    e.children.push(other);
+                }
+            }
+        }
+    }
+    for n in &mut e.children {
+        if let Node::Element(c) = n {
+            tidy_parts(c);
+        }
     }
 }
 
@@ -718,7 +752,11 @@ pub(crate) fn is_access_point(name: &str) -> bool {
 }
 
 fn access_point(e: &Element) -> AccessPoint {
-    let parts: Vec<String> = e.children_named("part").map(Element::text).collect();
+    let parts: Vec<String> = e
+        .children_named("part")
+        .map(Element::text)
+        .filter(|p| !p.is_empty())
+        .collect();
     let value = if parts.is_empty() {
         e.text()
     } else {
@@ -726,12 +764,7 @@ fn access_point(e: &Element) -> AccessPoint {
             "persname" | "corpname" | "famname" | "name" => ", ",
             _ => " -- ",
         };
-        parts
-            .iter()
-            .filter(|p| !p.is_empty())
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(sep)
+        parts.join(sep)
     };
     AccessPoint {
         kind: e.name.clone(),
