@@ -9,7 +9,7 @@
 //! 3. every component (`c`, `c01`–`c12`, any depth) as a [`Component`], **parents before
 //!    children** (pre-order).
 //!
-//! Each component holds its own description as an [`Element`](crate::xml::Element) tree (the
+//! Each component holds its own description as an [`Element`] tree (the
 //! component element with its child components removed), a typed view of it ([`Did`],
 //! notes, [`AccessPoint`]s, [`DigitalObject`]s), its ordinal path from the collection (`1/3/2`),
 //! its `@id`, a [`ParentRef`], and the [`Context`] it inherits (eadid, collection id and title,
