@@ -2,6 +2,7 @@
 #![doc(test(attr(deny(warnings))))]
 
 pub mod diagnostic;
+pub mod ead;
 pub mod marc;
 pub mod select;
 pub mod sniff;
