@@ -106,7 +106,10 @@ fn sniff_xml(head: &[u8]) -> Option<Syntax> {
             Event::Start(e) | Event::Empty(e) => {
                 let local = e.local_name();
                 let name = local.as_ref();
-                let in_marc_ns = e.attributes().flatten().any(|a| a.value.as_ref() == MARC_NS)
+                let in_marc_ns = e
+                    .attributes()
+                    .flatten()
+                    .any(|a| a.value.as_ref() == MARC_NS)
                     || e.name().prefix().is_some_and(|p| p.as_ref() == b"marc");
                 match name {
                     b"ead" => return Some(Syntax::Ead),

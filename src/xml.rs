@@ -296,6 +296,8 @@ pub struct XmlReader<R: BufRead> {
     text_start: u64,
     start: StartTag,
     end: String,
+    ns_buf: String,
+    ns_bound: bool,
     pending: Pending,
     depth: usize,
     failed: bool,
@@ -332,6 +334,8 @@ impl<R: BufRead> XmlReader<R> {
             text_start: 0,
             start: StartTag::default(),
             end: String::new(),
+            ns_buf: String::new(),
+            ns_bound: false,
             pending: Pending::None,
             depth: 0,
             failed: false,
@@ -429,15 +433,21 @@ impl<R: BufRead> XmlReader<R> {
             self.buf.clear();
             let ev = match self.inner.read_resolved_event_into(&mut self.buf) {
                 Ok((ns, ev)) => {
-                    let ns = match ns {
-                        ResolveResult::Bound(n) => Some(String::from_utf8_lossy(n.0).into_owned()),
-                        _ => None,
+                    self.ns_buf.clear();
+                    self.ns_bound = match ns {
+                        ResolveResult::Bound(n) => {
+                            push_lossy(&mut self.ns_buf, n.0);
+                            true
+                        }
+                        _ => false,
                     };
-                    (ns, ev.into_owned())
+                    ev
                 }
                 Err(e) => return Err(self.convert(e)),
             };
-            let (ns, ev) = ev;
+            // `ev` borrows `self.buf` only: fields are used directly below, and errors are
+            // raised once it is gone.
+            let mut failure: Option<XmlErrorKind> = None;
             let got = match ev {
                 Event::Text(t) => {
                     if self.text.is_empty() {
@@ -445,9 +455,7 @@ impl<R: BufRead> XmlReader<R> {
                     }
                     match t.xml_content() {
                         Ok(s) => self.text.push_str(&s),
-                        Err(e) => {
-                            return Err(self.error_at(before, XmlErrorKind::Encoding(e.to_string())))
-                        }
+                        Err(e) => failure = Some(XmlErrorKind::Encoding(e.to_string())),
                     }
                     None
                 }
@@ -457,9 +465,7 @@ impl<R: BufRead> XmlReader<R> {
                     }
                     match t.xml_content() {
                         Ok(s) => self.text.push_str(&s),
-                        Err(e) => {
-                            return Err(self.error_at(before, XmlErrorKind::Encoding(e.to_string())))
-                        }
+                        Err(e) => failure = Some(XmlErrorKind::Encoding(e.to_string())),
                     }
                     None
                 }
@@ -467,73 +473,63 @@ impl<R: BufRead> XmlReader<R> {
                     if self.text.is_empty() {
                         self.text_start = before;
                     }
-                    let resolved = if r.is_char_ref() {
+                    let name = String::from_utf8_lossy(&r);
+                    if r.is_char_ref() {
                         match r.resolve_char_ref() {
-                            Ok(Some(c)) => Some(c.to_string()),
-                            _ => None,
+                            Ok(Some(c)) => self.text.push(c),
+                            _ => {
+                                failure = Some(XmlErrorKind::Syntax(format!(
+                                    "invalid character reference &{name};"
+                                )))
+                            }
                         }
                     } else {
-                        let name = String::from_utf8_lossy(&r).into_owned();
-                        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_string)
-                    };
-                    match resolved {
-                        Some(s) => self.text.push_str(&s),
-                        None => {
-                            let name = String::from_utf8_lossy(&r).into_owned();
-                            let kind = if r.is_char_ref() {
-                                XmlErrorKind::Syntax(format!(
-                                    "invalid character reference &{name};"
-                                ))
-                            } else {
-                                XmlErrorKind::UnknownEntity(name)
-                            };
-                            return Err(self.error_at(before, kind));
+                        match quick_xml::escape::resolve_predefined_entity(&name) {
+                            Some(s) => self.text.push_str(s),
+                            None => failure = Some(XmlErrorKind::UnknownEntity(name.into_owned())),
                         }
                     }
                     None
                 }
                 Event::Start(s) => {
                     if self.depth >= self.config.max_depth {
-                        return Err(
-                            self.error_at(before, XmlErrorKind::TooDeep(self.config.max_depth))
-                        );
-                    }
-                    self.depth += 1;
-                    self.seen_root = true;
-                    let position = self.position_of(before);
-                    if let Err(kind) = fill_start(&self.inner, &s, ns, position, &mut self.start) {
-                        return Err(self.error_at(before, kind));
+                        failure = Some(XmlErrorKind::TooDeep(self.config.max_depth));
+                    } else {
+                        self.depth += 1;
+                        self.seen_root = true;
+                        let ns = self.ns_bound.then_some(self.ns_buf.as_str());
+                        if let Err(kind) = fill_start(&self.inner, &s, ns, &mut self.start) {
+                            failure = Some(kind);
+                        }
                     }
                     Some(Pending::Start)
                 }
                 Event::End(e) => {
                     self.depth = self.depth.saturating_sub(1);
                     self.end.clear();
-                    self.end
-                        .push_str(&String::from_utf8_lossy(e.local_name().as_ref()));
+                    push_lossy(&mut self.end, e.local_name().as_ref());
                     Some(Pending::End)
                 }
                 Event::Eof => {
                     if self.depth > 0 {
-                        return Err(self.error_at(
-                            before,
-                            XmlErrorKind::UnexpectedEof(format!(
-                                "{} element(s) still open",
-                                self.depth
-                            )),
-                        ));
-                    }
-                    if !self.seen_root {
-                        return Err(self.error_at(
-                            before,
-                            XmlErrorKind::UnexpectedEof("no root element".into()),
-                        ));
+                        failure = Some(XmlErrorKind::UnexpectedEof(format!(
+                            "{} element(s) still open",
+                            self.depth
+                        )));
+                    } else if !self.seen_root {
+                        failure = Some(XmlErrorKind::UnexpectedEof("no root element".into()));
                     }
                     Some(Pending::Eof)
                 }
                 Event::Empty(_) => unreachable!("expand_empty_elements is on"),
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => None,
             };
+            if let Some(kind) = failure {
+                return Err(self.error_at(before, kind));
+            }
+            if got == Some(Pending::Start) {
+                self.start.position = self.position_of(before);
+            }
             if self.text.len() > self.config.max_text_bytes {
                 return Err(self.error_at(
                     self.text_start,
@@ -610,16 +606,14 @@ impl<R: BufRead> XmlReader<R> {
 fn fill_start<R>(
     reader: &NsReader<R>,
     s: &quick_xml::events::BytesStart<'_>,
-    ns: Option<String>,
-    position: Position,
+    ns: Option<&str>,
     out: &mut StartTag,
 ) -> Result<(), XmlErrorKind> {
+    // Every string of `out` is overwritten in place, so a steady stream of tags allocates nothing.
     out.name.clear();
-    out.name
-        .push_str(&String::from_utf8_lossy(s.local_name().as_ref()));
-    out.ns = ns;
-    out.position = position;
-    out.attrs.clear();
+    push_lossy(&mut out.name, s.local_name().as_ref());
+    set_option(&mut out.ns, ns);
+    let mut n = 0;
     for attr in s.attributes() {
         let attr = attr.map_err(|e| XmlErrorKind::Syntax(e.to_string()))?;
         let value = attr.unescape_value().map_err(|e| match e {
@@ -629,18 +623,42 @@ fn fill_start<R>(
             other => XmlErrorKind::Syntax(other.to_string()),
         })?;
         let (res, local) = reader.resolve_attribute(attr.key);
-        let ns = match res {
-            ResolveResult::Bound(n) => Some(String::from_utf8_lossy(n.0).into_owned()),
-            _ => None,
-        };
-        out.attrs.push(Attribute {
-            qname: String::from_utf8_lossy(attr.key.as_ref()).into_owned(),
-            local: String::from_utf8_lossy(local.as_ref()).into_owned(),
-            ns,
-            value: value.into_owned(),
-        });
+        if n == out.attrs.len() {
+            out.attrs.push(Attribute::default());
+        }
+        let a = &mut out.attrs[n];
+        n += 1;
+        a.qname.clear();
+        push_lossy(&mut a.qname, attr.key.as_ref());
+        a.local.clear();
+        push_lossy(&mut a.local, local.as_ref());
+        match res {
+            ResolveResult::Bound(u) => set_option(&mut a.ns, Some(&String::from_utf8_lossy(u.0))),
+            _ => a.ns = None,
+        }
+        a.value.clear();
+        a.value.push_str(&value);
     }
+    out.attrs.truncate(n);
     Ok(())
+}
+
+fn push_lossy(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => out.push_str(s),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
+}
+
+fn set_option(slot: &mut Option<String>, value: Option<&str>) {
+    match (slot.as_mut(), value) {
+        (Some(s), Some(v)) => {
+            s.clear();
+            s.push_str(v);
+        }
+        (None, Some(v)) => *slot = Some(v.to_string()),
+        (_, None) => *slot = None,
+    }
 }
 
 /// An owned element subtree, for records small enough to hold (a DC record, one EAD component's
