@@ -87,7 +87,13 @@ fn lenient(input: &[u8]) -> Report {
     run(input, true, None).2
 }
 
-fn r(kind: &str, record: u64, byte: u64, field: &str, id: &str) -> (String, u64, u64, String, String) {
+fn r(
+    kind: &str,
+    record: u64,
+    byte: u64,
+    field: &str,
+    id: &str,
+) -> (String, u64, u64, String, String) {
     (kind.into(), record, byte, field.into(), id.into())
 }
 
@@ -170,7 +176,10 @@ fn over_99999() {
     let (ok, err, report) = run(&rec, true, None);
     assert_eq!((ok, err), (1, 0));
     assert_eq!(report, [r("record-over-99999", 1, 0, "leader/00-04", "")]);
-    assert_eq!(strict(&rec), [r("record-over-99999", 1, 0, "leader/00-04", "")]);
+    assert_eq!(
+        strict(&rec),
+        [r("record-over-99999", 1, 0, "leader/00-04", "")]
+    );
 }
 
 #[test]

@@ -53,8 +53,8 @@
 //!
 //! | kind | example |
 //! |---|---|
-//! | `indicator-invalid` | indicator byte 0xE9; read as the Latin-1 character `é` |
-//! | `subfield-code-invalid` | subfield code byte 0x01 or 0xE9; read as its Latin-1 character |
+//! | `indicator-invalid` | indicator `á` (bytes C3 A1 in a UTF-8 record: one character) or byte 0xE9 elsewhere (read as Latin-1 `é`) |
+//! | `subfield-code-invalid` | subfield code byte 0x01, or a non-ASCII code read as for indicators |
 //! | any [`encoding`](crate::marc::encoding) kind | `invalid-utf8` at `245$a`; the mis-declaration reported by [`encoding::detect`](crate::marc::encoding::detect) at `leader/09` |
 //!
 //! # Writing

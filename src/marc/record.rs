@@ -260,7 +260,8 @@ impl RecordBuf {
 
     /// The fields with the given tag, in record order.
     pub fn fields_with_tag<'a>(&'a self, tag: &'a str) -> impl Iterator<Item = Field<'a>> + 'a {
-        self.fields().filter(move |f| f.tag().as_bytes() == tag.as_bytes())
+        self.fields()
+            .filter(move |f| f.tag().as_bytes() == tag.as_bytes())
     }
 
     /// The value of the first control field with this tag.
@@ -272,7 +273,9 @@ impl RecordBuf {
 
     /// The record's control number (001), trimmed.
     pub fn id(&self) -> Option<&str> {
-        self.control_field("001").map(str::trim).filter(|s| !s.is_empty())
+        self.control_field("001")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
     }
 
     /// Appends a control field.
@@ -521,10 +524,18 @@ mod tests {
         assert_eq!(rec.len(), 3);
         let subjects: Vec<_> = rec
             .fields_with_tag("650")
-            .map(|f| f.subfields().map(|s| s.value).collect::<Vec<_>>().join("--"))
+            .map(|f| {
+                f.subfields()
+                    .map(|s| s.value)
+                    .collect::<Vec<_>>()
+                    .join("--")
+            })
             .collect();
         assert_eq!(subjects, ["Music--History", "Slavery"]);
-        assert_eq!(format!("{}", rec.field(1).unwrap()), "650  0 $aMusic$xHistory");
+        assert_eq!(
+            format!("{}", rec.field(1).unwrap()),
+            "650  0 $aMusic$xHistory"
+        );
         assert!(rec.field(0).unwrap().subfields().next().is_none());
         let copy = rec.clone();
         assert_eq!(copy, rec);

@@ -164,7 +164,11 @@ impl RecordError {
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: [{}] {}", self.0.location, self.0.kind, self.0.message)
+        write!(
+            f,
+            "{}: [{}] {}",
+            self.0.location, self.0.kind, self.0.message
+        )
     }
 }
 

@@ -143,8 +143,19 @@ impl Settings {
     }
 
     /// A fault that no mode can repair.
-    fn reject(&self, rec: &RecordBuf, kind: ErrorKind, field: &str, message: String) -> RecordError {
-        RecordError::new(kind, self.location(rec.position(), field), message, Vec::new())
+    fn reject(
+        &self,
+        rec: &RecordBuf,
+        kind: ErrorKind,
+        field: &str,
+        message: String,
+    ) -> RecordError {
+        RecordError::new(
+            kind,
+            self.location(rec.position(), field),
+            message,
+            Vec::new(),
+        )
     }
 
     /// A warning in both modes (encoding and content problems that are not structural).
@@ -265,12 +276,16 @@ impl<R: Read> Reader<R> {
                     *rec.raw_mut() = raw;
                     return Ok(false);
                 }
-                return Err(RecordError::new(ErrorKind::TrailingFiller, location, message, raw).into());
+                return Err(
+                    RecordError::new(ErrorKind::TrailingFiller, location, message, raw).into(),
+                );
             }
         }
         self.ordinal += 1;
         if overflow {
-            let location = self.settings.location(Position::binary(self.ordinal, start), "");
+            let location = self
+                .settings
+                .location(Position::binary(self.ordinal, start), "");
             let message = format!(
                 "no record terminator within {} bytes (maximum record size); skipped {} bytes",
                 self.max_record_size,
@@ -282,7 +297,9 @@ impl<R: Read> Reader<R> {
         rec.set_position(Position::binary(self.ordinal, start + skip as u64));
         let result = (|| {
             if skip > 0 {
-                let location = self.settings.location(Position::binary(self.ordinal, start), "");
+                let location = self
+                    .settings
+                    .location(Position::binary(self.ordinal, start), "");
                 let message = format!(
                     "skipped {} bytes before the leader: {:?}",
                     skip,
@@ -440,9 +457,11 @@ fn decode_record(
     rec.set_leader(Leader(*leader_bytes));
     let numbers = leader::decode(leader_bytes);
     match numbers.length {
-        _ if n > 99_999 => settings.repair(rec, ErrorKind::RecordOver99999, "leader/00-04", || {
-            format!("record of {n} bytes is over 99,999 bytes; read up to its 0x1D")
-        })?,
+        _ if n > 99_999 => {
+            settings.repair(rec, ErrorKind::RecordOver99999, "leader/00-04", || {
+                format!("record of {n} bytes is over 99,999 bytes; read up to its 0x1D")
+            })?
+        }
         None => settings.repair(rec, ErrorKind::RecordLengthInvalid, "leader/00-04", || {
             format!(
                 "record length {:?} is not five digits; the record is {n} bytes up to its 0x1D",
@@ -457,13 +476,18 @@ fn decode_record(
         Some(_) => {}
     }
     if !numbers.standard_layout {
-        settings.repair(rec, ErrorKind::LeaderNonstandard, "leader/10-11,20-21", || {
-            format!(
-                "leader/10-11 {:?} and 20-21 {:?} are not \"22\" and \"45\"; read as MARC 21",
-                leader_bytes[10..12].escape_ascii().to_string(),
-                leader_bytes[20..22].escape_ascii().to_string()
-            )
-        })?;
+        settings.repair(
+            rec,
+            ErrorKind::LeaderNonstandard,
+            "leader/10-11,20-21",
+            || {
+                format!(
+                    "leader/10-11 {:?} and 20-21 {:?} are not \"22\" and \"45\"; read as MARC 21",
+                    leader_bytes[10..12].escape_ascii().to_string(),
+                    leader_bytes[20..22].escape_ascii().to_string()
+                )
+            },
+        )?;
     }
     let Some(dir_len) = memchr(FT, &data[24..body_end]) else {
         return Err(settings.reject(
@@ -525,12 +549,17 @@ fn decode_record(
                 prev_end
             }
             other => {
-                settings.repair(rec, ErrorKind::DirectoryEntryInvalid, &dir_label(), || match other {
-                    Some(s) => format!(
-                        "field {tag} starts at {s}, not after a 0x1E; read from {prev_end}"
-                    ),
-                    None => format!("field {tag} has no numeric start; read from {prev_end}"),
-                })?;
+                settings.repair(
+                    rec,
+                    ErrorKind::DirectoryEntryInvalid,
+                    &dir_label(),
+                    || match other {
+                        Some(s) => format!(
+                            "field {tag} starts at {s}, not after a 0x1E; read from {prev_end}"
+                        ),
+                        None => format!("field {tag} has no numeric start; read from {prev_end}"),
+                    },
+                )?;
                 prev_end
             }
         };
@@ -592,35 +621,38 @@ fn decode_field(
         }
         return Ok(());
     }
-    let parts = field::split(content);
-    let [i1, i2] = match parts.indicators {
-        Some(ind) => ind,
+    let utf8 = decoder.charset() == Charset::Utf8;
+    let parts = field::split(content, utf8);
+    let (c1, c2) = match parts.indicators {
+        Some([i1, i2]) => {
+            if !(i1.ascii && i2.ascii) {
+                settings.warn(
+                    rec,
+                    "indicator-invalid",
+                    tag.as_str(),
+                    format!(
+                        "indicators are not ASCII; read as {:?} {:?}",
+                        i1.char, i2.char
+                    ),
+                );
+            }
+            (i1.char, i2.char)
+        }
         None => {
             settings.repair(rec, ErrorKind::IndicatorsMissing, tag.as_str(), || {
                 format!("data field {tag} has no indicators; blanks used")
             })?;
-            [b' ', b' ']
+            (' ', ' ')
         }
     };
-    let (c1, ok1) = field::code_char(i1);
-    let (c2, ok2) = field::code_char(i2);
-    if !(ok1 && ok2) {
-        settings.warn(
-            rec,
-            "indicator-invalid",
-            tag.as_str(),
-            format!(
-                "indicators {:?} are not ASCII; read as {c1:?} {c2:?}",
-                [i1, i2].escape_ascii().to_string()
-            ),
-        );
-    }
     if !parts.stray.is_empty() {
         settings.repair(rec, ErrorKind::DataBeforeSubfield, tag.as_str(), || {
             format!(
                 "{} bytes before the first subfield dropped: {:?}",
                 parts.stray.len(),
-                parts.stray[..parts.stray.len().min(40)].escape_ascii().to_string()
+                parts.stray[..parts.stray.len().min(40)]
+                    .escape_ascii()
+                    .to_string()
             )
         })?;
     }
@@ -630,13 +662,14 @@ fn decode_field(
         let next = memchr(SD, tail).unwrap_or(tail.len());
         let (seg, after) = tail.split_at(next);
         rest = after;
-        let Some((&code, value)) = seg.split_first() else {
+        if seg.is_empty() {
             settings.repair(rec, ErrorKind::SubfieldCodeMissing, tag.as_str(), || {
                 "subfield delimiter without a code ignored".into()
             })?;
             continue;
-        };
-        let (code, ok) = field::code_char(code);
+        }
+        let code = field::code_at(seg, utf8);
+        let (value, ok, code) = (&seg[code.len..], code.ascii, code.char);
         rec.push_subfield_with(code, |s| decoder.decode(value, s, problems));
         if !ok || !problems.is_empty() {
             label.clear();
