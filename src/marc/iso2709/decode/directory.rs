@@ -1,6 +1,5 @@
 //! Directory entries: tag (3 bytes), field length (4 digits), starting position (5 digits).
 
-use crate::marc::record::parse_digits;
 use crate::marc::Tag;
 
 /// The size of one directory entry in a MARC 21 record.
@@ -20,9 +19,22 @@ pub(crate) struct Entry {
 pub(crate) fn decode_entry(e: &[u8; ENTRY_LEN]) -> Entry {
     Entry {
         tag: Tag::from_bytes([e[0], e[1], e[2]]),
-        length: parse_digits(&e[3..7]),
-        start: parse_digits(&e[7..12]),
+        length: digits(&e[3..7]),
+        start: digits(&e[7..12]),
     }
+}
+
+/// Parses a short run of ASCII digits in one pass; `None` if any byte is not a digit.
+#[inline]
+fn digits(bytes: &[u8]) -> Option<usize> {
+    let mut n = 0usize;
+    let mut ok = true;
+    for &b in bytes {
+        let d = b.wrapping_sub(b'0');
+        ok &= d < 10;
+        n = n * 10 + usize::from(d);
+    }
+    ok.then_some(n)
 }
 
 #[cfg(test)]

@@ -33,6 +33,7 @@ pub(crate) struct Code {
 /// ASCII bytes are taken as they are. In a UTF-8 record (`utf8`) a non-ASCII byte that starts a
 /// valid UTF-8 sequence gives that character (as yaz does); any other byte is read as the Latin-1
 /// character of the same value.
+#[inline]
 pub(crate) fn code_at(bytes: &[u8], utf8: bool) -> Code {
     let b = bytes[0];
     if b < 0x80 {
@@ -81,6 +82,7 @@ pub(crate) struct DataField<'a> {
 }
 
 /// Splits a data field's content (without its 0x1E).
+#[inline]
 pub(crate) fn split(content: &[u8], utf8: bool) -> DataField<'_> {
     let mut indicators = None;
     let mut rest = content;
