@@ -3,6 +3,7 @@
 //! See `docs/marc.md` for the model, the strict and lenient modes and every diagnostic kind.
 
 pub mod encoding;
+pub mod iso2709;
 pub mod marc8;
 pub mod record;
 

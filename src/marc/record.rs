@@ -370,6 +370,11 @@ impl RecordBuf {
         self.diagnostics.push(diagnostic);
     }
 
+    /// The diagnostics, for readers that complete them (for example with the record id once known).
+    pub fn diagnostics_mut(&mut self) -> &mut Vec<Diagnostic> {
+        &mut self.diagnostics
+    }
+
     /// Takes the diagnostics out of the record.
     pub fn take_diagnostics(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.diagnostics)
