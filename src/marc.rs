@@ -3,6 +3,8 @@
 //! See `docs/marc.md` for the model, the strict and lenient modes and every diagnostic kind.
 
 pub mod encoding;
+pub mod json;
 pub mod record;
+pub mod xml;
 
 pub use record::{Field, Leader, RecordBuf, Subfield, Tag};
