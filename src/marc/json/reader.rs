@@ -269,14 +269,7 @@ impl<R: BufRead> Reader<R> {
         let value: Value = match serde_json::from_slice(&self.buf) {
             Ok(v) => v,
             Err(e) => {
-                // serde's line and column count from the start of the record's text.
-                let mut at = start;
-                if e.line() <= 1 {
-                    at.column += (e.column() as u64).saturating_sub(1);
-                } else {
-                    at.line += e.line() as u64 - 1;
-                    at.column = e.column() as u64;
-                }
+                let at = locate(&self.buf, start, e.line(), e.column());
                 let message = e.to_string();
                 let message = match message.rfind(" at line ") {
                     Some(i) => message[..i].to_owned(),
@@ -379,6 +372,31 @@ impl<R: BufRead> Reader<R> {
             }
         }
     }
+}
+
+/// The position in the file of serde's 1-based `line` and `column` inside `text`, the record's
+/// text that starts at `start`. (serde reports a fault on a newline as column 0 of the next
+/// line; that is mapped back to the newline itself.)
+fn locate(text: &[u8], start: Position, line: usize, column: usize) -> Position {
+    let line_start = if line <= 1 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', text)
+            .nth(line - 2)
+            .map_or(text.len(), |i| i + 1)
+    };
+    let offset = (line_start + column).saturating_sub(1).min(text.len());
+    let before = &text[..offset];
+    let mut at = start;
+    at.byte += offset as u64;
+    match memchr::memrchr(b'\n', before) {
+        None => at.column += offset as u64,
+        Some(nl) => {
+            at.line += memchr::memchr_iter(b'\n', before).count() as u64;
+            at.column = (offset - nl) as u64;
+        }
+    }
+    at
 }
 
 fn is_value_start(b: u8) -> bool {

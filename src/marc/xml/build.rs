@@ -138,10 +138,11 @@ impl RecordCheck {
             "leader-invalid",
             at,
             Some("leader".into()),
-            format!(
-                "the leader {text:?} is not 24 ASCII characters ({} characters)",
-                text.chars().count()
-            ),
+            if text.is_ascii() {
+                format!("the leader {text:?} has {} characters, not 24", text.len())
+            } else {
+                format!("the leader {text:?} has characters other than ASCII")
+            },
             "blank-padded, cut or blanked to 24 ASCII characters",
         );
     }
