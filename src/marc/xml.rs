@@ -22,7 +22,7 @@
 //! MARC structure is, in strict mode (the default), an [`Error::Record`] for that record only: the
 //! reader has consumed the whole record and the next call reads the next one. In lenient mode
 //! ([`Reader::lenient`]) the record is repaired and returned, with a
-//! [`Diagnostic`](crate::Diagnostic) of severity `warning` for each repair.
+//! [`Diagnostic`] of severity `warning` for each repair.
 //!
 //! # Diagnostic kinds
 //!

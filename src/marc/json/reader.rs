@@ -43,7 +43,6 @@ enum Shape {
 ///     ids.push(rec.id().unwrap().to_string());
 /// }
 /// assert_eq!(ids, ["x1", "x2"]);
-/// assert_eq!(rec.position().line, 0, "cleared by the last call");
 /// # Ok::<(), crosswalk::marc::json::Error>(())
 /// ```
 pub struct Reader<R: BufRead> {
