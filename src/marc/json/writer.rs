@@ -12,7 +12,9 @@ const CHUNK: usize = 64 << 10;
 ///
 /// Keys are written in a fixed order (`leader`, `fields`; `ind1`, `ind2`, `subfields`), strings
 /// with `serde_json`'s escaping (non-ASCII characters as UTF-8), so output is deterministic.
-/// Call [`Writer::finish`]: in array mode it closes the array.
+/// Output is buffered internally and handed to `W` in 64 KiB chunks. Call [`Writer::finish`]: in
+/// array mode it closes the array; a writer dropped without it flushes what it holds but leaves an
+/// array open.
 ///
 /// ```
 /// use crosswalk::marc::{json::Writer, RecordBuf, Tag};
@@ -29,7 +31,7 @@ const CHUNK: usize = 64 << 10;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Writer<W: Write> {
-    out: W,
+    out: Option<W>,
     buf: Vec<u8>,
     array: bool,
     count: u64,
@@ -47,7 +49,7 @@ impl<W: Write> Writer<W> {
     /// A newline-delimited JSON writer to `out`.
     pub fn new(out: W) -> Self {
         Self {
-            out,
+            out: Some(out),
             buf: Vec::with_capacity(CHUNK + 8192),
             array: false,
             count: 0,
@@ -107,9 +109,16 @@ impl<W: Write> Writer<W> {
             buf.push(b'\n');
         }
         if self.buf.len() >= CHUNK {
-            self.out.write_all(&self.buf)?;
-            self.buf.clear();
+            self.flush_buf()?;
         }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> io::Result<()> {
+        if let Some(out) = self.out.as_mut() {
+            out.write_all(&self.buf)?;
+        }
+        self.buf.clear();
         Ok(())
     }
 
@@ -120,9 +129,21 @@ impl<W: Write> Writer<W> {
             self.buf
                 .extend_from_slice(if self.count == 0 { b"[]\n" } else { b"\n]\n" });
         }
-        self.out.write_all(&self.buf)?;
-        self.buf.clear();
-        self.out.flush()?;
-        Ok(self.out)
+        self.flush_buf()?;
+        let mut out = self
+            .out
+            .take()
+            .expect("the inner writer is only taken here");
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+impl<W: Write> Drop for Writer<W> {
+    /// Flushes what the writer holds (without closing an array); errors are ignored.
+    fn drop(&mut self) {
+        if self.out.is_some() && !self.buf.is_empty() {
+            let _ = self.flush_buf();
+        }
     }
 }

@@ -92,8 +92,8 @@ fn escape(out: &mut Vec<u8>, s: &str, attr: bool) -> u64 {
 /// references, so that they survive attribute-value normalisation); in text CR is written as
 /// `&#13;` so that it is not read back as LF. **Characters XML 1.0 cannot carry** (the C0 controls
 /// other than TAB, LF and CR, and U+FFFE, U+FFFF) are replaced with U+FFFD REPLACEMENT CHARACTER;
-/// [`Writer::replaced_characters`] counts them. Leader bytes that are not UTF-8 are written as
-/// U+FFFD too.
+/// [`Writer::replaced_characters`] counts them. Leader and tag bytes that are not UTF-8 (only in
+/// records built from damaged binary input) are written as U+FFFD too, uncounted.
 ///
 /// Output is buffered internally and handed to `W` in 64 KiB chunks, so `W` need not be
 /// buffered. Call [`Writer::finish`] to close the collection; a writer dropped without it flushes
@@ -222,6 +222,7 @@ impl<W: Write> Writer<W> {
 }
 
 impl<W: Write> Drop for Writer<W> {
+    /// Flushes what the writer holds (without closing the collection); errors are ignored.
     fn drop(&mut self) {
         if self.out.is_some() && !self.buf.is_empty() {
             let _ = self.flush_buf();
