@@ -72,7 +72,7 @@
 
 pub(crate) mod build;
 mod reader;
-mod writer;
+pub(crate) mod writer;
 
 pub use reader::{Reader, Records};
 pub use writer::Writer;

@@ -2,10 +2,8 @@
 
 use std::io::{self, Write};
 
+use crate::marc::xml::writer::Chunked;
 use crate::marc::RecordBuf;
-
-/// Output is handed to the inner writer in chunks of about this size.
-const CHUNK: usize = 64 << 10;
 
 /// Writes MARC-in-JSON: newline-delimited by default (one record object per line), or one JSON
 /// array with [`Writer::array`].
@@ -31,8 +29,7 @@ const CHUNK: usize = 64 << 10;
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Writer<W: Write> {
-    out: Option<W>,
-    buf: Vec<u8>,
+    out: Chunked<W>,
     array: bool,
     count: u64,
 }
@@ -49,8 +46,7 @@ impl<W: Write> Writer<W> {
     /// A newline-delimited JSON writer to `out`.
     pub fn new(out: W) -> Self {
         Self {
-            out: Some(out),
-            buf: Vec::with_capacity(CHUNK + 8192),
+            out: Chunked::new(out),
             array: false,
             count: 0,
         }
@@ -66,7 +62,7 @@ impl<W: Write> Writer<W> {
 
     /// Writes one record.
     pub fn write_record(&mut self, rec: &RecordBuf) -> io::Result<()> {
-        let buf = &mut self.buf;
+        let buf = &mut self.out.buf;
         if self.array {
             buf.extend_from_slice(if self.count == 0 { b"[\n" } else { b",\n" });
         }
@@ -108,42 +104,16 @@ impl<W: Write> Writer<W> {
         if !self.array {
             buf.push(b'\n');
         }
-        if self.buf.len() >= CHUNK {
-            self.flush_buf()?;
-        }
-        Ok(())
-    }
-
-    fn flush_buf(&mut self) -> io::Result<()> {
-        if let Some(out) = self.out.as_mut() {
-            out.write_all(&self.buf)?;
-        }
-        self.buf.clear();
-        Ok(())
+        self.out.maybe_flush()
     }
 
     /// Closes the array (in array mode; `[]` when no record was written), flushes and returns the
     /// inner writer.
     pub fn finish(mut self) -> io::Result<W> {
         if self.array {
-            self.buf
-                .extend_from_slice(if self.count == 0 { b"[]\n" } else { b"\n]\n" });
+            let end: &[u8] = if self.count == 0 { b"[]\n" } else { b"\n]\n" };
+            self.out.buf.extend_from_slice(end);
         }
-        self.flush_buf()?;
-        let mut out = self
-            .out
-            .take()
-            .expect("the inner writer is only taken here");
-        out.flush()?;
-        Ok(out)
-    }
-}
-
-impl<W: Write> Drop for Writer<W> {
-    /// Flushes what the writer holds (without closing an array); errors are ignored.
-    fn drop(&mut self) {
-        if self.out.is_some() && !self.buf.is_empty() {
-            let _ = self.flush_buf();
-        }
+        self.out.finish()
     }
 }

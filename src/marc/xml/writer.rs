@@ -10,6 +10,59 @@ const REPLACEMENT: &[u8] = "\u{FFFD}".as_bytes();
 /// Output is handed to the inner writer in chunks of about this size.
 const CHUNK: usize = 64 << 10;
 
+/// A byte buffer in front of a writer, handed over in [`CHUNK`]-sized pieces; shared by the
+/// MARCXML and MARC-in-JSON writers, which append to `buf` directly (faster than many small
+/// `write` calls). Dropping it flushes what it holds, ignoring errors.
+pub(crate) struct Chunked<W: Write> {
+    out: Option<W>,
+    /// Bytes not yet handed to the writer.
+    pub(crate) buf: Vec<u8>,
+}
+
+impl<W: Write> Chunked<W> {
+    pub(crate) fn new(out: W) -> Self {
+        Self {
+            out: Some(out),
+            buf: Vec::with_capacity(CHUNK + 8192),
+        }
+    }
+
+    /// Hands the buffer over once it holds a chunk.
+    pub(crate) fn maybe_flush(&mut self) -> io::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.flush_buf()?;
+        }
+        Ok(())
+    }
+
+    fn flush_buf(&mut self) -> io::Result<()> {
+        if let Some(out) = self.out.as_mut() {
+            out.write_all(&self.buf)?;
+        }
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Hands over the rest, flushes and returns the writer.
+    pub(crate) fn finish(mut self) -> io::Result<W> {
+        self.flush_buf()?;
+        let mut out = self
+            .out
+            .take()
+            .expect("the inner writer is only taken here");
+        out.flush()?;
+        Ok(out)
+    }
+}
+
+impl<W: Write> Drop for Chunked<W> {
+    fn drop(&mut self) {
+        if self.out.is_some() && !self.buf.is_empty() {
+            let _ = self.flush_buf();
+        }
+    }
+}
+
 /// Byte classes for escaping: 0 copy, 1 look at it.
 const fn table(attr: bool) -> [u8; 256] {
     let mut t = [0u8; 256];
@@ -119,8 +172,7 @@ fn escape(out: &mut Vec<u8>, s: &str, attr: bool) -> u64 {
 /// # Ok::<(), std::io::Error>(())
 /// ```
 pub struct Writer<W: Write> {
-    out: Option<W>,
-    buf: Vec<u8>,
+    out: Chunked<W>,
     started: bool,
     replaced: u64,
 }
@@ -129,8 +181,7 @@ impl<W: Write> Writer<W> {
     /// A writer to `out`; nothing is written before the first record or [`Writer::finish`].
     pub fn new(out: W) -> Self {
         Self {
-            out: Some(out),
-            buf: Vec::with_capacity(CHUNK + 8192),
+            out: Chunked::new(out),
             started: false,
             replaced: 0,
         }
@@ -144,7 +195,7 @@ impl<W: Write> Writer<W> {
     fn start(&mut self) {
         if !self.started {
             self.started = true;
-            self.buf.extend_from_slice(
+            self.out.buf.extend_from_slice(
                 b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<collection xmlns=\"http://www.loc.gov/MARC21/slim\">\n",
             );
         }
@@ -153,7 +204,7 @@ impl<W: Write> Writer<W> {
     /// Writes one record.
     pub fn write_record(&mut self, rec: &RecordBuf) -> io::Result<()> {
         self.start();
-        let buf = &mut self.buf;
+        let buf = &mut self.out.buf;
         let mut replaced = 0;
         buf.extend_from_slice(b"<record>\n  <leader>");
         let leader = String::from_utf8_lossy(&rec.leader().0);
@@ -192,41 +243,15 @@ impl<W: Write> Writer<W> {
         }
         buf.extend_from_slice(b"</record>\n");
         self.replaced += replaced;
-        if self.buf.len() >= CHUNK {
-            self.flush_buf()?;
-        }
-        Ok(())
-    }
-
-    fn flush_buf(&mut self) -> io::Result<()> {
-        if let Some(out) = self.out.as_mut() {
-            out.write_all(&self.buf)?;
-        }
-        self.buf.clear();
-        Ok(())
+        self.out.maybe_flush()
     }
 
     /// Closes the collection (writing an empty one if no record was written), flushes, and
     /// returns the inner writer.
     pub fn finish(mut self) -> io::Result<W> {
         self.start();
-        self.buf.extend_from_slice(b"</collection>\n");
-        self.flush_buf()?;
-        let mut out = self
-            .out
-            .take()
-            .expect("the inner writer is only taken here");
-        out.flush()?;
-        Ok(out)
-    }
-}
-
-impl<W: Write> Drop for Writer<W> {
-    /// Flushes what the writer holds (without closing the collection); errors are ignored.
-    fn drop(&mut self) {
-        if self.out.is_some() && !self.buf.is_empty() {
-            let _ = self.flush_buf();
-        }
+        self.out.buf.extend_from_slice(b"</collection>\n");
+        self.out.finish()
     }
 }
 
