@@ -4,7 +4,9 @@
 
 pub mod encoding;
 pub mod iso2709;
+pub mod json;
 pub mod marc8;
 pub mod record;
+pub mod xml;
 
 pub use record::{Field, Leader, RecordBuf, Subfield, Tag};
