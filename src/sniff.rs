@@ -113,12 +113,9 @@ fn sniff_xml(head: &[u8]) -> Option<Syntax> {
                     || e.name().prefix().is_some_and(|p| p.as_ref() == b"marc");
                 match name {
                     b"ead" => return Some(Syntax::Ead),
-                    b"collection" | b"record" if in_marc_ns || !saw_oai => {
-                        if name == b"collection" || in_marc_ns {
-                            return Some(Syntax::MarcXml);
-                        }
-                        // A bare <record> in no namespace: MARCXML if it has a leader or
-                        // controlfield soon; decided by the next elements.
+                    // A bare <record> in no namespace is decided by the elements that follow.
+                    b"collection" | b"record" if name == b"collection" || in_marc_ns => {
+                        return Some(Syntax::MarcXml)
                     }
                     b"leader" | b"controlfield" | b"datafield" => return Some(Syntax::MarcXml),
                     b"dc" | b"qualifieddc" | b"title" | b"creator" | b"subject" | b"identifier" => {

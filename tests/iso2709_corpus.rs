@@ -20,7 +20,7 @@ use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// Compare only records that yaz read as UTF-8 (leader/09 `a`). Set to `true` once the MARC-8
 /// decoder is in place to compare every `ok` record.
-const COMPARE_MARC8: bool = false;
+const COMPARE_MARC8: bool = true;
 
 fn shared() -> Option<PathBuf> {
     match std::env::var_os("CROSSWALK_SHARED") {
@@ -398,6 +398,14 @@ fn difference(a: &[XmlField], b: &[XmlField]) -> (String, String) {
 
 /// Prefix of the difference classes that are understood and accepted:
 /// - `yaz-iconv-loss`: yaz 5.34.0 silently emptied or cut the value (the `.yaz.tsv` flags it);
+/// - `misdeclared-encoding`: the leader says MARC-8 but the bytes are UTF-8 (or not MARC-8 at
+///   all); we decode what the bytes are, yaz follows the leader;
+/// - `data-before-subfield`: data between the indicators and the first 0x1F (a line-wrapped
+///   field); we report and drop it, yaz turns its first bytes into a subfield code;
+/// - `invalid-code-byte`: a non-ASCII indicator or subfield code; both tools keep a character,
+///   neither is right;
+/// - `unmapped-byte`: a byte with no MARC-8 mapping becomes U+FFFD with a diagnostic here; yaz
+///   drops it silently;
 /// - `leader-layout`: leader/10-11 is not `22`; yaz reads that many indicator/code bytes, we read
 ///   the MARC 21 layout and report `leader-nonstandard`.
 const KNOWN: &str = "known:";
@@ -442,13 +450,26 @@ fn yaz_agreement() {
             let (mut class, detail) = difference(&ours(rec), &theirs(yaz));
             if class != "none" && row.iconv_loss {
                 class = format!("{KNOWN}yaz-iconv-loss/{class}");
-            } else if class != "none"
-                && rec
-                    .diagnostics()
-                    .iter()
-                    .any(|d| d.kind == "leader-nonstandard")
-            {
-                class = format!("{KNOWN}leader-layout/{class}");
+            } else if class != "none" {
+                let has = |kind: &str| rec.diagnostics().iter().any(|d| d.kind == kind);
+                let why = if has("leader-nonstandard") {
+                    Some("leader-layout")
+                } else if has("utf8-declared-marc8") || has("suspect-marc8") {
+                    // We decode by what the bytes are; yaz by the leader.
+                    Some("misdeclared-encoding")
+                } else if has("data-before-subfield") {
+                    Some("data-before-subfield")
+                } else if has("indicator-invalid") || has("subfield-code-invalid") {
+                    Some("invalid-code-byte")
+                } else if detail.contains('\u{fffd}') {
+                    // An unmapped MARC-8 byte: U+FFFD and a diagnostic here, dropped by yaz.
+                    Some("unmapped-byte")
+                } else {
+                    None
+                };
+                if let Some(why) = why {
+                    class = format!("{KNOWN}{why}/{class}");
+                }
             }
             if class == "none" {
                 if leader_same {
