@@ -56,6 +56,7 @@
 //! | `no-namespace` | info | the record's DC elements have no namespace; read as DC 1.1 by local name (once per record) |
 //! | `unbound-scheme-prefix` | warning | an `xsi:type` whose prefix is not declared; the scheme keeps the raw value, no namespace |
 //! | `wrapped-metadata` | info | the DC was found inside another metadata format (DIDL, ...), whose wrapper was dropped |
+//! | `unwrapped-metadata` | info | an OAI record whose DC is a direct child of `<record>`, without `<metadata>`; read |
 //! | `not-dc-metadata` | warning | an OAI record's metadata contains no DC at all; its children are listed as foreign values |
 //! | `dc-outside-record` | warning | a DC/DCMI-terms element outside any record (reader-level); skipped |
 //! | `oai-error` | error (info for `noRecordsMatch`) | the response is an OAI-PMH `<error code=..>` (reader-level) |

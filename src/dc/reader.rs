@@ -4,8 +4,8 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use super::record::{
-    extract_values, find_dc_root, is_dc_container_name, is_lang, parse_header, take_at, Bindings,
-    DiagContext, Record,
+    extract_values, find_dc_root, has_dc_children, is_dc_container_name, is_lang, parse_header,
+    take_at, Bindings, DiagContext, Record,
 };
 use super::{ns, Error};
 use crate::diagnostic::{Diagnostic, Location, Position, Severity};
@@ -401,17 +401,45 @@ impl<R: BufRead> Reader<R> {
             };
             record.header = Some(parse_header(&h));
             header_el = Some(h);
-            let meta = e.children.iter_mut().find_map(|c| match c {
-                Node::Element(m) if m.name == "metadata" => Some(m),
-                _ => None,
-            });
-            if let Some(meta) = meta {
+            let has_meta = e
+                .children
+                .iter()
+                .any(|c| matches!(c, Node::Element(m) if m.name == "metadata"));
+            let first = if has_meta {
+                let meta = e
+                    .children
+                    .iter_mut()
+                    .find_map(|c| match c {
+                        Node::Element(m) if m.name == "metadata" => Some(m),
+                        _ => None,
+                    })
+                    .expect("checked above");
                 bindings.push_decls(&meta.attrs);
                 update_lang(meta, &mut lang);
-                let first = meta.children.iter_mut().find_map(|c| match c {
+                meta.children.iter_mut().find_map(|c| match c {
                     Node::Element(m) => Some(m),
                     Node::Text(_) => None,
+                })
+            } else {
+                let found = e.children.iter_mut().find_map(|c| match c {
+                    Node::Element(m)
+                        if m.name != "about"
+                            && (is_dc_container_name(&m.name) || has_dc_children(m)) =>
+                    {
+                        Some(m)
+                    }
+                    _ => None,
                 });
+                if found.is_some() {
+                    pending.push((
+                        Severity::Info,
+                        "unwrapped-metadata",
+                        "the DC is a direct child of <record>, without <metadata>".to_string(),
+                    ));
+                }
+                found
+            };
+            {
                 if let Some(root) = first {
                     wrapper_name = root.name.clone();
                     let mut path = Vec::new();
