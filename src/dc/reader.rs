@@ -9,7 +9,7 @@ use super::record::{
 };
 use super::{ns, Error};
 use crate::diagnostic::{Diagnostic, Location, Position, Severity};
-use crate::xml::{Element, Node, StartTag, XmlConfig, XmlEvent, XmlReader};
+use crate::xml::{Element, Node, StartTag, XmlConfig, XmlError, XmlErrorKind, XmlEvent, XmlReader};
 
 /// An OAI-PMH `resumptionToken`: exposed, never fetched.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -103,6 +103,8 @@ pub struct Reader<R: BufRead> {
     source: Option<Arc<str>>,
     bindings: Bindings,
     langs: Vec<String>,
+    interned: Vec<Arc<str>>,
+    pool: Pool,
     frames: Vec<Frame>,
     ordinal: u64,
     response: Response,
@@ -123,6 +125,8 @@ impl<R: BufRead> Reader<R> {
             source: None,
             bindings: Bindings::default(),
             langs: Vec::new(),
+            interned: Vec::new(),
+            pool: Pool::default(),
             frames: Vec::new(),
             ordinal: 0,
             response: Response::default(),
@@ -160,6 +164,7 @@ impl<R: BufRead> Reader<R> {
     /// of the input. After an error, the input cannot be read further and every later call returns
     /// `Ok(false)`.
     pub fn read_record(&mut self, record: &mut Record) -> Result<bool, Error> {
+        self.pool.recycle(std::mem::take(&mut record.tree));
         record.clear();
         if self.state != State::Reading {
             return Ok(false);
@@ -320,12 +325,12 @@ impl<R: BufRead> Reader<R> {
                 });
             }
             "record" => {
-                let e = self.xml.read_element(start)?;
+                let e = self.read_tree(start)?;
                 self.build(e, record);
                 return Ok(true);
             }
             name if is_dc_container_name(name) => {
-                let e = self.xml.read_element(start)?;
+                let e = self.read_tree(start)?;
                 self.build(e, record);
                 return Ok(true);
             }
@@ -367,6 +372,46 @@ impl<R: BufRead> Reader<R> {
             _ => self.push_frame(start, Role::Other),
         }
         Ok(false)
+    }
+
+    /// Reads the rest of the element started by `start` into a tree, reusing pooled allocations.
+    fn read_tree(&mut self, start: StartTag) -> Result<Element, Error> {
+        let mut stack = std::mem::take(&mut self.pool.stack);
+        stack.clear();
+        stack.push(Element::from_start(start));
+        loop {
+            match self.xml.next_event()? {
+                XmlEvent::Start(t) => {
+                    let e = self.pool.element(t);
+                    stack.push(e);
+                }
+                XmlEvent::Text(s) => {
+                    let s = self.pool.text(s);
+                    if let Some(top) = stack.last_mut() {
+                        top.children.push(Node::Text(s));
+                    }
+                }
+                XmlEvent::End(_) => {
+                    let done = stack.pop().expect("stack is never empty here");
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(Node::Element(done)),
+                        None => {
+                            self.pool.stack = stack;
+                            return Ok(done);
+                        }
+                    }
+                }
+                XmlEvent::Eof => {
+                    // The XML layer reports an end of input inside an element itself; kept for
+                    // completeness.
+                    let location = self.location(self.xml.position());
+                    return Err(Error::Xml(XmlError::new(
+                        XmlErrorKind::UnexpectedEof("inside a record".into()),
+                        location,
+                    )));
+                }
+            }
+        }
     }
 
     /// Fills `record` from a `record` element or a bare DC container.
@@ -486,6 +531,9 @@ impl<R: BufRead> Reader<R> {
             file: self.source.as_ref(),
             record_id: header_id.as_deref(),
         };
+        if dc_root.is_none() {
+            record.values.clear();
+        }
         if let Some(root) = &dc_root {
             extract_values(
                 root,
@@ -495,6 +543,7 @@ impl<R: BufRead> Reader<R> {
                 &ctx,
                 &mut record.values,
                 &mut record.diagnostics,
+                &mut self.interned,
             );
         }
         bindings.0.truncate(outer_mark);
@@ -571,6 +620,76 @@ fn descend(e: &Element, path: &[usize], bindings: &mut Bindings, lang: &mut Opti
         match &cur.children[i] {
             Node::Element(c) => cur = c,
             Node::Text(_) => return,
+        }
+    }
+}
+
+/// Allocations recycled from the previous record's tree (bounded), so that reading with
+/// [`Reader::read_record`] into the same [`Record`] allocates little.
+#[derive(Default)]
+struct Pool {
+    elements: Vec<Element>,
+    texts: Vec<String>,
+    stack: Vec<Element>,
+    walk: Vec<Element>,
+}
+
+const POOL_CAP: usize = 4096;
+
+impl Pool {
+    fn recycle(&mut self, root: Element) {
+        let mut walk = std::mem::take(&mut self.walk);
+        walk.push(root);
+        while let Some(mut e) = walk.pop() {
+            for n in e.children.drain(..) {
+                match n {
+                    Node::Element(c) => walk.push(c),
+                    Node::Text(mut t) if self.texts.len() < POOL_CAP => {
+                        t.clear();
+                        self.texts.push(t);
+                    }
+                    Node::Text(_) => {}
+                }
+            }
+            if self.elements.len() < POOL_CAP {
+                self.elements.push(e);
+            }
+        }
+        self.walk = walk;
+    }
+
+    fn element(&mut self, t: &StartTag) -> Element {
+        let Some(mut e) = self.elements.pop() else {
+            return Element::from_start(t.clone());
+        };
+        e.name.clone_from(&t.name);
+        match (&mut e.ns, &t.ns) {
+            (Some(have), Some(n)) => have.clone_from(n),
+            (have, n) => have.clone_from(n),
+        }
+        e.attrs.truncate(t.attrs.len());
+        for (i, a) in t.attrs.iter().enumerate() {
+            match e.attrs.get_mut(i) {
+                Some(slot) => {
+                    slot.qname.clone_from(&a.qname);
+                    slot.local.clone_from(&a.local);
+                    slot.ns.clone_from(&a.ns);
+                    slot.value.clone_from(&a.value);
+                }
+                None => e.attrs.push(a.clone()),
+            }
+        }
+        e.position = t.position;
+        e
+    }
+
+    fn text(&mut self, s: &str) -> String {
+        match self.texts.pop() {
+            Some(mut t) => {
+                t.push_str(s);
+                t
+            }
+            None => s.to_string(),
         }
     }
 }

@@ -7,7 +7,7 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 use super::ns;
 use crate::diagnostic::{Diagnostic, Location, Position, Severity};
-use crate::xml::{Attribute, Element, Node};
+use crate::xml::{normalize_space, Attribute, Element, Node};
 
 /// The OAI-PMH record header.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -64,10 +64,10 @@ impl Scheme {
 }
 
 /// One metadata value: a child element of the DC root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Value {
-    /// The element's namespace URI (`None` without namespace).
-    pub ns: Option<String>,
+    /// The element's namespace URI (`None` without namespace); shared between values.
+    pub ns: Option<Arc<str>>,
     /// The element's local name (`title`, `created`, `spatial`).
     pub name: String,
     /// The text: all character data below the element, whitespace-normalised, in NFC.
@@ -208,7 +208,6 @@ impl Record {
         self.tree = Element::default();
         self.has_header_element = false;
         self.has_metadata = false;
-        self.values.clear();
         self.diagnostics.clear();
     }
 }
@@ -250,10 +249,47 @@ pub(crate) fn is_xsi_type(a: &Attribute) -> bool {
 }
 
 pub(crate) fn nfc(s: Cow<'_, str>) -> String {
+    if s.is_ascii() {
+        return s.into_owned();
+    }
     match is_nfc_quick(s.chars()) {
         IsNormalized::Yes => s.into_owned(),
         _ => s.nfc().collect(),
     }
+}
+
+/// The whitespace-normalised NFC text of an element, with one allocation for the common case of
+/// a single text child.
+pub(crate) fn element_text(e: &Element) -> String {
+    match e.children.as_slice() {
+        [] => String::new(),
+        [Node::Text(t)] => nfc(normalize_space(t)),
+        _ => nfc(Cow::Owned(e.text())),
+    }
+}
+
+/// Appends the whitespace-normalised NFC text of an element to `out` (expected empty).
+pub(crate) fn push_element_text(e: &Element, out: &mut String) {
+    match e.children.as_slice() {
+        [] => {}
+        [Node::Text(t)] => out.push_str(&normalize_space(t)),
+        _ => out.push_str(&e.text()),
+    }
+    if !out.is_ascii() && is_nfc_quick(out.chars()) != IsNormalized::Yes {
+        *out = out.nfc().collect();
+    }
+}
+
+/// A shared copy of a namespace URI (a handful per file).
+fn intern(interned: &mut Vec<Arc<str>>, ns: &str) -> Arc<str> {
+    if let Some(a) = interned.iter().find(|a| &***a == ns) {
+        return a.clone();
+    }
+    let a: Arc<str> = Arc::from(ns);
+    if interned.len() < 64 {
+        interned.push(a.clone());
+    }
+    a
 }
 
 /// Whether an element is a DC container by name.
@@ -306,6 +342,7 @@ pub(crate) fn extract_values(
     ctx: &DiagContext<'_>,
     values: &mut Vec<Value>,
     diags: &mut Vec<Diagnostic>,
+    interned: &mut Vec<Arc<str>>,
 ) {
     let mark = bindings.0.len();
     bindings.push_decls(&root.attrs);
@@ -315,6 +352,7 @@ pub(crate) fn extract_values(
         .find(|a| is_lang(a))
         .map(|a| a.value.as_str())
         .or(inherited_lang);
+    let mut count = 0;
     let mut occurrences: Vec<(&str, u32)> = Vec::new();
     let mut unqualified = false;
     for child in root.elements() {
@@ -371,7 +409,13 @@ pub(crate) fn extract_values(
             }
         }
         bindings.0.truncate(inner_mark);
-        let text = nfc(Cow::Owned(child.text()));
+        if count == values.len() {
+            values.push(Value::default());
+        }
+        let slot = &mut values[count];
+        slot.text.clear();
+        push_element_text(child, &mut slot.text);
+        let empty = slot.text.is_empty();
         match child.ns.as_deref() {
             Some(ns::DC) if !super::DC_ELEMENTS.contains(&child.name.as_str()) => {
                 let hint = if super::DCTERMS_PROPERTIES.contains(&child.name.as_str()) {
@@ -412,7 +456,7 @@ pub(crate) fn extract_values(
                 ),
             )),
         }
-        if text.is_empty() && attrs.is_empty() && scheme.is_none() {
+        if empty && attrs.is_empty() && scheme.is_none() {
             diags.push(ctx.diag(
                 Severity::Info,
                 "empty-element",
@@ -422,15 +466,20 @@ pub(crate) fn extract_values(
             ));
             continue;
         }
-        values.push(Value {
-            ns: child.ns.clone(),
-            name: child.name.clone(),
-            text,
-            lang: lang.map(str::to_string),
-            scheme,
-            attrs,
-            position,
-        });
+        let slot = &mut values[count];
+        count += 1;
+        slot.ns = child.ns.as_deref().map(|n| intern(interned, n));
+        slot.name.clone_from(&child.name);
+        match (&mut slot.lang, lang) {
+            (Some(have), Some(l)) => {
+                have.clear();
+                have.push_str(l);
+            }
+            (have, l) => *have = l.map(str::to_string),
+        }
+        slot.scheme = scheme;
+        slot.attrs = attrs;
+        slot.position = position;
     }
     if unqualified {
         let mut position = root.position;
@@ -443,6 +492,7 @@ pub(crate) fn extract_values(
             "elements without namespace; DC element names read as DC 1.1".to_string(),
         ));
     }
+    values.truncate(count);
     bindings.0.truncate(mark);
 }
 
@@ -454,9 +504,11 @@ pub(crate) fn parse_header(h: &Element) -> Header {
     };
     for c in h.elements() {
         match c.name.as_str() {
-            "identifier" if header.identifier.is_none() => header.identifier = Some(c.text()),
-            "datestamp" if header.datestamp.is_none() => header.datestamp = Some(c.text()),
-            "setSpec" => header.set_specs.push(c.text()),
+            "identifier" if header.identifier.is_none() => {
+                header.identifier = Some(element_text(c))
+            }
+            "datestamp" if header.datestamp.is_none() => header.datestamp = Some(element_text(c)),
+            "setSpec" => header.set_specs.push(element_text(c)),
             _ => {}
         }
     }

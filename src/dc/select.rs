@@ -44,7 +44,7 @@
 use std::borrow::Cow;
 
 use super::ns;
-use super::record::{is_lang, nfc, Record};
+use super::record::{element_text, is_lang, Record};
 use crate::select::{Origin, Scope, Selectable, Selected, SelectorError};
 use crate::xml::{Attribute, Element};
 
@@ -389,7 +389,7 @@ impl<'a> WalkLocal<'_, 'a, '_> {
                 }
             }
             None => {
-                let text = nfc(Cow::Owned(e.text()));
+                let text = element_text(e);
                 if !text.is_empty() {
                     (self.visit)(Selected {
                         value: Cow::Owned(text),
