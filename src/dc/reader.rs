@@ -530,6 +530,7 @@ impl<R: BufRead> Reader<R> {
         let ctx = DiagContext {
             file: self.source.as_ref(),
             record_id: header_id.as_deref(),
+            ordinal,
         };
         if dc_root.is_none() {
             record.values.clear();
@@ -539,7 +540,6 @@ impl<R: BufRead> Reader<R> {
                 root,
                 &mut bindings,
                 lang.as_deref(),
-                ordinal,
                 &ctx,
                 &mut record.values,
                 &mut record.diagnostics,

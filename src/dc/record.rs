@@ -307,6 +307,7 @@ pub(crate) fn has_dc_children(e: &Element) -> bool {
 pub(crate) struct DiagContext<'a> {
     pub(crate) file: Option<&'a Arc<str>>,
     pub(crate) record_id: Option<&'a str>,
+    pub(crate) ordinal: u64,
 }
 
 impl DiagContext<'_> {
@@ -338,7 +339,6 @@ pub(crate) fn extract_values(
     root: &Element,
     bindings: &mut Bindings,
     inherited_lang: Option<&str>,
-    record_ordinal: u64,
     ctx: &DiagContext<'_>,
     values: &mut Vec<Value>,
     diags: &mut Vec<Diagnostic>,
@@ -367,7 +367,7 @@ pub(crate) fn extract_values(
             }
         };
         let mut position = child.position;
-        position.record = record_ordinal;
+        position.record = ctx.ordinal;
         let field = || Some(format!("{}[{occ}]", child.name));
         let inner_mark = bindings.0.len();
         bindings.push_decls(&child.attrs);
@@ -483,7 +483,7 @@ pub(crate) fn extract_values(
     }
     if unqualified {
         let mut position = root.position;
-        position.record = record_ordinal;
+        position.record = ctx.ordinal;
         diags.push(ctx.diag(
             Severity::Info,
             "no-namespace",
