@@ -336,3 +336,13 @@ fn check_json_shape() {
     assert_eq!(json["diagnostics"]["missing-metadata"], 1);
     assert_eq!(json["resumption_token"], "page-2");
 }
+
+#[test]
+fn reused_record_is_emptied_at_the_end() {
+    let mut reader = Reader::new(&b"<dc><title>x</title></dc>"[..]);
+    let mut r = Record::new();
+    assert!(reader.read_record(&mut r).unwrap());
+    assert_eq!(r.values().len(), 1);
+    assert!(!reader.read_record(&mut r).unwrap());
+    assert!(r.values().is_empty() && r.metadata().is_none());
+}

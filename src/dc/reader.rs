@@ -166,6 +166,14 @@ impl<R: BufRead> Reader<R> {
     pub fn read_record(&mut self, record: &mut Record) -> Result<bool, Error> {
         self.pool.recycle(std::mem::take(&mut record.tree));
         record.clear();
+        let filled = self.fill(record);
+        if !matches!(filled, Ok(true)) {
+            record.values.clear();
+        }
+        filled
+    }
+
+    fn fill(&mut self, record: &mut Record) -> Result<bool, Error> {
         if self.state != State::Reading {
             return Ok(false);
         }
