@@ -91,9 +91,9 @@ pub mod reader;
 pub mod record;
 pub mod select;
 
+pub use crate::xml::path::PathSelector;
 pub use reader::{OaiError, Reader, Records, Response, ResumptionToken};
 pub use record::{Header, Record, Scheme, Value, Vocabulary};
-pub use select::PathSelector;
 
 use crate::diagnostic::{Diagnostic, Location};
 use crate::xml::XmlError;

@@ -56,12 +56,12 @@ pub mod check;
 use crate::diagnostic::{Diagnostic, Location};
 use crate::xml::{Element, XmlError};
 
+pub use crate::xml::path::PathSelector;
 pub use component::{
     is_normal_date, AccessPoint, Component, Container, Context, Did, DigitalObject, Extent, Header,
     Kind, Language, ParentRef, UnitDate, Version, LEVELS,
 };
 pub use reader::{Items, Reader};
-pub use selector::PathSelector;
 
 /// The EAD 2002 namespace.
 pub const EAD2002_NS: &str = "urn:isbn:1-931666-22-9";

@@ -103,14 +103,15 @@ fn qualified_schemes_and_diagnostics() {
     assert_eq!(d.location.file.as_deref(), Some("qualified.xml"));
     assert_eq!(d.location.position.line, 16);
     assert!(d.message.contains("dcterms:alternative"), "{}", d.message);
-    // Selection: namespace-blind, schemes by QName local part.
+    // Selection: namespace-blind names; a scheme written with another prefix is matched by its
+    // local part.
     assert_eq!(
-        sel(r, "subject[@xsi:type='dcterms:LCSH']"),
+        sel(r, "subject[ends-with(@xsi:type,':LCSH')]"),
         ["Harbors--Germany"]
     );
     assert_eq!(sel(r, "subject"), ["Harbors--Germany", "boats"]);
     assert_eq!(sel(r, "created/@xsi:type"), ["dct:W3CDTF"]);
-    assert_eq!(sel(r, "dcterms:spatial"), ["Hamburg"]);
+    assert_eq!(sel(r, "spatial"), ["Hamburg"]);
     let mut inv = Vec::new();
     r.inventory(&mut |k| inv.push(k.to_string()));
     assert!(inv.contains(&"subject/@xsi:type".to_string()), "{inv:?}");
@@ -159,10 +160,16 @@ fn oai_list_records_deleted_lang_token() {
     let s = Record::compile("title").unwrap();
     let got = a.select_all(&s);
     assert_eq!(got[1].lang, Some("en"));
-    assert_eq!(a.origin(got[1].scope, got[1].part).to_string(), "title[1]");
+    assert_eq!(
+        a.origin(got[1].scope, got[1].part).to_string(),
+        "dc[0]/title[1]"
+    );
     let s = Record::compile("header/setSpec").unwrap();
     let got = a.select_all(&s);
-    assert_eq!(a.origin(got[1].scope, 0).to_string(), "header/setSpec[1]");
+    assert_eq!(
+        a.origin(got[1].scope, 0).to_string(),
+        "header[0]/setSpec[1]"
+    );
     // Selecting again inside a scope.
     let s = Record::compile("@lang").unwrap();
     let title = Record::compile("title").unwrap();

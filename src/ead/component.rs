@@ -5,7 +5,6 @@
 //! child components removed) and a typed view of the parts crosswalks use most, decoded once when
 //! the component is read.
 
-use std::borrow::Cow;
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Location, Position, Severity};
@@ -831,11 +830,6 @@ pub fn is_normal_date(s: &str) -> bool {
         Some((a, b)) => date(a) && date(b),
         None => date(s),
     }
-}
-
-/// Normalised text helper for selectors: `Cow` so attribute values stay borrowed.
-pub(crate) fn element_value(e: &Element) -> Cow<'_, str> {
-    Cow::Owned(e.text())
 }
 
 #[cfg(test)]
