@@ -1,4 +1,432 @@
 //! The `crosswalk` command-line tool.
-fn main() -> anyhow::Result<()> {
+//!
+//! Exit status: 0 when everything was read; 1 when a record was rejected or a file could not be
+//! read to its end; 2 on a usage error.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use crosswalk::marc::{self, AnyReader, RecordBuf};
+use crosswalk::sniff::Syntax;
+
+/// Pool MARC 21, EAD and Dublin Core catalogues into one harmonised linked-data graph.
+#[derive(Parser)]
+#[command(name = "crosswalk", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// MARC 21 files: ISO 2709 (MARC-8 or UTF-8), MARCXML, MARC-in-JSON.
+    Marc {
+        #[command(subcommand)]
+        command: MarcCommand,
+    },
+    /// EAD 2002 and EAD3 finding aids.
+    Ead {
+        #[command(subcommand)]
+        command: EadCommand,
+    },
+    /// Dublin Core: OAI-PMH responses, simple and qualified DC.
+    Dc {
+        #[command(subcommand)]
+        command: DcCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum MarcCommand {
+    /// Reads files and counts records, repairs and rejections by kind.
+    ///
+    /// Exits with 1 if any record was rejected or a file could not be read to its end.
+    Check {
+        /// Reject every structural fault instead of repairing it.
+        #[arg(long)]
+        strict: bool,
+        /// Print one JSON object per file (file, syntax, ok, records, rejected, repaired,
+        /// diagnostics, errors).
+        #[arg(long)]
+        json: bool,
+        /// Input syntax; recognised from the content when not given.
+        #[arg(long, value_parser = parse_syntax)]
+        from: Option<Syntax>,
+        /// Print every diagnostic, located.
+        #[arg(short, long)]
+        verbose: bool,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Converts records to MARCXML, MARC-in-JSON or ISO 2709 (UTF-8).
+    ///
+    /// MARCXML gets one <collection> per input file, records in input order. Rejected records are
+    /// reported on standard error and left out; the exit status is then 1.
+    Convert {
+        /// Output syntax.
+        #[arg(long, value_enum)]
+        to: OutputSyntax,
+        /// Input syntax; recognised from the content when not given.
+        #[arg(long, value_parser = parse_syntax)]
+        from: Option<Syntax>,
+        /// Reject every structural fault instead of repairing it.
+        #[arg(long)]
+        strict: bool,
+        /// Output file (standard output when not given).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+enum EadCommand {
+    /// Reads finding aids and counts documents, components by level and diagnostics.
+    Check {
+        /// Print one JSON object per file.
+        #[arg(long)]
+        json: bool,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// One line per component: path, level, unitid, title, date (tab-separated).
+    Components {
+        /// Input file.
+        input: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DcCommand {
+    /// Reads files and counts records, deleted records and diagnostics.
+    Check {
+        /// Print one JSON object per file.
+        #[arg(long)]
+        json: bool,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputSyntax {
+    Marcxml,
+    Json,
+    Iso2709,
+}
+
+fn parse_syntax(s: &str) -> Result<Syntax, String> {
+    Syntax::from_name(s).ok_or_else(|| format!("unknown syntax {s:?} (iso2709, marcxml, json)"))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Marc { command } => match command {
+            MarcCommand::Check {
+                strict,
+                json,
+                from,
+                verbose,
+                inputs,
+            } => marc_check(&inputs, from, !strict, json, verbose),
+            MarcCommand::Convert {
+                to,
+                from,
+                strict,
+                output,
+                inputs,
+            } => marc_convert(&inputs, from, !strict, to, output.as_deref()),
+        },
+        Command::Ead { command } => match command {
+            EadCommand::Check { json, inputs } => ead_check(&inputs, json),
+            EadCommand::Components { input } => ead_components(&input),
+        },
+        Command::Dc { command } => match command {
+            DcCommand::Check { json, inputs } => dc_check(&inputs, json),
+        },
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            // A closed pipe (`| head`) is not worth a message.
+            if e.downcast_ref::<io::Error>()
+                .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("crosswalk: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn print_counts(out: &mut impl Write, label: &str, counts: &BTreeMap<String, u64>) -> Result<()> {
+    if !counts.is_empty() {
+        let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        writeln!(out, "  {label}: {}", list.join(", "))?;
+    }
     Ok(())
+}
+
+/// `marc check`: returns whether every record of every file was usable.
+fn marc_check(
+    inputs: &[PathBuf],
+    from: Option<Syntax>,
+    lenient: bool,
+    json: bool,
+    verbose: bool,
+) -> Result<bool> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut all_ok = true;
+    let (mut records, mut rejected, mut repaired) = (0, 0, 0);
+    for path in inputs {
+        let mut failed = None;
+        let check = marc::any::check_file_with(path, from, lenient, &mut |d| {
+            if verbose && failed.is_none() {
+                failed = writeln!(out, "{d}").err();
+            }
+        });
+        if let Some(e) = failed {
+            return Err(e.into());
+        }
+        all_ok &= check.ok && check.rejected == 0;
+        records += check.records;
+        rejected += check.rejected;
+        repaired += check.repaired;
+        if json {
+            serde_json::to_writer(&mut out, &check)?;
+            writeln!(out)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "{}: {}{} records, {} repaired, {} rejected{}",
+            check.file,
+            check
+                .syntax
+                .as_deref()
+                .map(|s| format!("{s}, "))
+                .unwrap_or_default(),
+            check.records,
+            check.repaired,
+            check.rejected,
+            if check.ok {
+                ""
+            } else {
+                "; NOT READ TO ITS END"
+            }
+        )?;
+        print_counts(&mut out, "diagnostics", &check.diagnostics)?;
+        for e in &check.errors {
+            writeln!(out, "  error: {e}")?;
+        }
+    }
+    if !json && inputs.len() > 1 {
+        writeln!(
+            out,
+            "total: {} files, {records} records, {repaired} repaired, {rejected} rejected",
+            inputs.len()
+        )?;
+    }
+    out.flush()?;
+    Ok(all_ok)
+}
+
+enum MarcWriter<W: Write> {
+    Xml(marc::xml::Writer<W>),
+    Json(marc::json::Writer<W>),
+    Iso(marc::iso2709::Writer<W>),
+}
+
+/// `marc convert`: returns whether every record was converted.
+fn marc_convert(
+    inputs: &[PathBuf],
+    from: Option<Syntax>,
+    lenient: bool,
+    to: OutputSyntax,
+    output: Option<&Path>,
+) -> Result<bool> {
+    let sink: Box<dyn Write> = match output {
+        Some(p) => Box::new(File::create(p).with_context(|| format!("creating {}", p.display()))?),
+        None => Box::new(io::stdout().lock()),
+    };
+    let mut sink = Some(sink);
+    let mut all_ok = true;
+    let mut json_writer = None;
+    let mut iso_writer = None;
+    for path in inputs {
+        let mut reader = AnyReader::open(path, from, lenient)
+            .with_context(|| format!("reading {}", path.display()))?;
+        // One <collection> per input file; JSON and ISO 2709 simply continue.
+        let mut writer =
+            match to {
+                OutputSyntax::Marcxml => MarcWriter::Xml(marc::xml::Writer::new(
+                    sink.take().expect("sink is returned after each file"),
+                )),
+                OutputSyntax::Json => MarcWriter::Json(json_writer.take().unwrap_or_else(|| {
+                    marc::json::Writer::new(sink.take().expect("sink is present"))
+                })),
+                OutputSyntax::Iso2709 => MarcWriter::Iso(iso_writer.take().unwrap_or_else(|| {
+                    marc::iso2709::Writer::new(sink.take().expect("sink is present"))
+                })),
+            };
+        let mut rec = RecordBuf::new();
+        loop {
+            match reader.read_record(&mut rec) {
+                Ok(true) => {
+                    // An I/O error ends the run; a record the format cannot hold is reported.
+                    let written = match &mut writer {
+                        MarcWriter::Xml(w) => Ok(w.write_record(&rec)?),
+                        MarcWriter::Json(w) => Ok(w.write_record(&rec)?),
+                        MarcWriter::Iso(w) => match w.write_record(&rec) {
+                            Err(marc::iso2709::Error::Io(e)) => return Err(e.into()),
+                            other => other,
+                        },
+                    };
+                    if let Err(e) = written {
+                        all_ok = false;
+                        eprintln!(
+                            "{}: record {} ({}): not written: {e:#}",
+                            path.display(),
+                            rec.position().record,
+                            rec.id().unwrap_or("no 001")
+                        );
+                    }
+                }
+                Ok(false) => break,
+                Err(e) => {
+                    all_ok = false;
+                    eprintln!("{e}");
+                    if e.fatal {
+                        break;
+                    }
+                }
+            }
+        }
+        match writer {
+            MarcWriter::Xml(w) => sink = Some(w.finish()?),
+            MarcWriter::Json(w) => json_writer = Some(w),
+            MarcWriter::Iso(w) => iso_writer = Some(w),
+        }
+    }
+    if let Some(w) = json_writer {
+        w.finish()?.flush()?;
+    }
+    if let Some(mut w) = iso_writer {
+        w.flush()?;
+    }
+    if let Some(mut s) = sink {
+        s.flush()?;
+    }
+    Ok(all_ok)
+}
+
+fn ead_check(inputs: &[PathBuf], json: bool) -> Result<bool> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut all_ok = true;
+    for path in inputs {
+        let check = crosswalk::ead::check::check_file(path);
+        all_ok &= check.ok;
+        if json {
+            serde_json::to_writer(&mut out, &check)?;
+            writeln!(out)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "{}: {} document(s), {} collection(s), {} components{}",
+            check.file,
+            check.documents,
+            check.collections,
+            check.components,
+            if check.ok {
+                ""
+            } else {
+                "; NOT READ TO ITS END"
+            }
+        )?;
+        print_counts(&mut out, "levels", &check.levels)?;
+        print_counts(&mut out, "diagnostics", &check.diagnostics)?;
+        if let Some(e) = &check.error {
+            writeln!(out, "  error: {e}")?;
+        }
+    }
+    out.flush()?;
+    Ok(all_ok)
+}
+
+fn ead_components(input: &Path) -> Result<bool> {
+    let file = File::open(input).with_context(|| format!("reading {}", input.display()))?;
+    let reader = crosswalk::ead::Reader::new(io::BufReader::with_capacity(1 << 16, file))
+        .source_name(input.display().to_string());
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut failed = None;
+    let result = crosswalk::ead::check::component_lines(reader, |line| {
+        if failed.is_none() {
+            if let Err(e) = writeln!(out, "{line}") {
+                failed = Some(e);
+            }
+        }
+    });
+    out.flush()?;
+    if let Some(e) = failed {
+        return Err(e.into());
+    }
+    if let Err(e) = result {
+        bail!("{e}");
+    }
+    Ok(true)
+}
+
+fn dc_check(inputs: &[PathBuf], json: bool) -> Result<bool> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut all_ok = true;
+    for path in inputs {
+        let check = crosswalk::dc::check::check_file(path);
+        all_ok &= check.ok;
+        if json {
+            serde_json::to_writer(&mut out, &check)?;
+            writeln!(out)?;
+            continue;
+        }
+        writeln!(
+            out,
+            "{}: {}{} records, {} deleted{}",
+            check.file,
+            check
+                .verb
+                .as_deref()
+                .map(|v| format!("{v}, "))
+                .unwrap_or_default(),
+            check.records,
+            check.deleted,
+            if check.ok {
+                ""
+            } else {
+                "; NOT READ TO ITS END"
+            }
+        )?;
+        print_counts(&mut out, "diagnostics", &check.diagnostics)?;
+        if let Some(e) = &check.error {
+            writeln!(out, "  error: {e}")?;
+        }
+        for e in &check.oai_errors {
+            writeln!(out, "  OAI-PMH error: {e}")?;
+        }
+    }
+    out.flush()?;
+    Ok(all_ok)
 }

@@ -2,6 +2,7 @@
 //!
 //! See `docs/marc.md` for the model, the strict and lenient modes and every diagnostic kind.
 
+pub mod any;
 pub mod encoding;
 pub mod iso2709;
 pub mod json;
@@ -9,4 +10,5 @@ pub mod marc8;
 pub mod record;
 pub mod xml;
 
+pub use any::{AnyReader, ReadError};
 pub use record::{Field, Leader, RecordBuf, Subfield, Tag};
