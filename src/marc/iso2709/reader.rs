@@ -712,7 +712,10 @@ fn decode_field(
 /// True when `s` is certainly NFC: every character below U+0300 (no combining marks, no
 /// characters that compose; in UTF-8 that is every byte below 0xCC), or the quick check says yes.
 fn is_nfc(s: &str) -> bool {
-    s.bytes().all(|b| b < 0xCC)
+    // Chunked maximum instead of a byte-by-byte early exit: the compiler vectorises it.
+    s.as_bytes()
+        .chunks(64)
+        .all(|c| c.iter().fold(0u8, |m, &b| m.max(b)) < 0xCC)
         || unicode_normalization::is_nfc_quick(s.chars())
             == unicode_normalization::IsNormalized::Yes
 }
