@@ -141,8 +141,8 @@ pub struct Attribute {
     pub qname: String,
     /// The local name (`lang`, `type`).
     pub local: String,
-    /// The resolved namespace URI, if the name has a bound prefix.
-    pub ns: Option<String>,
+    /// The resolved namespace URI, if the name has a bound prefix (shared, not copied per tag).
+    pub ns: Option<Arc<str>>,
     /// The value, with entities and character references resolved.
     pub value: String,
 }
@@ -152,8 +152,8 @@ pub struct Attribute {
 pub struct StartTag {
     /// Local name, without prefix.
     pub name: String,
-    /// Resolved namespace URI.
-    pub ns: Option<String>,
+    /// Resolved namespace URI (shared, not copied per tag).
+    pub ns: Option<Arc<str>>,
     /// Attributes in document order (namespace declarations included, as `xmlns` / `xmlns:x`).
     pub attrs: Vec<Attribute>,
     /// Where the tag starts.
@@ -298,6 +298,7 @@ pub struct XmlReader<R: BufRead> {
     end: String,
     ns_buf: String,
     ns_bound: bool,
+    namespaces: Namespaces,
     pending: Pending,
     depth: usize,
     failed: bool,
@@ -336,6 +337,7 @@ impl<R: BufRead> XmlReader<R> {
             end: String::new(),
             ns_buf: String::new(),
             ns_bound: false,
+            namespaces: Namespaces::default(),
             pending: Pending::None,
             depth: 0,
             failed: false,
@@ -497,8 +499,10 @@ impl<R: BufRead> XmlReader<R> {
                     } else {
                         self.depth += 1;
                         self.seen_root = true;
-                        let ns = self.ns_bound.then_some(self.ns_buf.as_str());
-                        if let Err(kind) = fill_start(&self.inner, &s, ns, &mut self.start) {
+                        let ns = self.ns_bound.then(|| self.namespaces.get(&self.ns_buf));
+                        if let Err(kind) =
+                            fill_start(&self.inner, &s, ns, &mut self.namespaces, &mut self.start)
+                        {
                             failure = Some(kind);
                         }
                     }
@@ -603,16 +607,36 @@ impl<R: BufRead> XmlReader<R> {
     }
 }
 
+/// The namespace URIs met so far, each allocated once and shared by every tag that uses it.
+#[derive(Default)]
+struct Namespaces(Vec<Arc<str>>);
+
+impl Namespaces {
+    fn get(&mut self, uri: &str) -> Arc<str> {
+        if let Some(n) = self.0.iter().rev().find(|n| ***n == *uri) {
+            return n.clone();
+        }
+        let n: Arc<str> = uri.into();
+        // A document declaring unboundedly many namespaces must not grow this list forever.
+        if self.0.len() >= 64 {
+            self.0.remove(0);
+        }
+        self.0.push(n.clone());
+        n
+    }
+}
+
 fn fill_start<R>(
     reader: &NsReader<R>,
     s: &quick_xml::events::BytesStart<'_>,
-    ns: Option<&str>,
+    ns: Option<Arc<str>>,
+    namespaces: &mut Namespaces,
     out: &mut StartTag,
 ) -> Result<(), XmlErrorKind> {
     // Every string of `out` is overwritten in place, so a steady stream of tags allocates nothing.
     out.name.clear();
     push_lossy(&mut out.name, s.local_name().as_ref());
-    set_option(&mut out.ns, ns);
+    out.ns = ns;
     let mut n = 0;
     for attr in s.attributes() {
         let attr = attr.map_err(|e| XmlErrorKind::Syntax(e.to_string()))?;
@@ -632,10 +656,10 @@ fn fill_start<R>(
         push_lossy(&mut a.qname, attr.key.as_ref());
         a.local.clear();
         push_lossy(&mut a.local, local.as_ref());
-        match res {
-            ResolveResult::Bound(u) => set_option(&mut a.ns, Some(&String::from_utf8_lossy(u.0))),
-            _ => a.ns = None,
-        }
+        a.ns = match res {
+            ResolveResult::Bound(u) => Some(namespaces.get(&String::from_utf8_lossy(u.0))),
+            _ => None,
+        };
         a.value.clear();
         a.value.push_str(&value);
     }
@@ -650,17 +674,6 @@ fn push_lossy(out: &mut String, bytes: &[u8]) {
     }
 }
 
-fn set_option(slot: &mut Option<String>, value: Option<&str>) {
-    match (slot.as_mut(), value) {
-        (Some(s), Some(v)) => {
-            s.clear();
-            s.push_str(v);
-        }
-        (None, Some(v)) => *slot = Some(v.to_string()),
-        (_, None) => *slot = None,
-    }
-}
-
 /// An owned element subtree, for records small enough to hold (a DC record, one EAD component's
 /// own description).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -668,7 +681,7 @@ pub struct Element {
     /// Local name.
     pub name: String,
     /// Namespace URI.
-    pub ns: Option<String>,
+    pub ns: Option<Arc<str>>,
     /// Attributes.
     pub attrs: Vec<Attribute>,
     /// Child elements and text, in document order.

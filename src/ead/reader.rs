@@ -279,7 +279,7 @@ impl<R: BufRead> Reader<R> {
     fn begin_document(&mut self, t: &StartTag) {
         self.state = State::Ead;
         self.documents += 1;
-        self.namespace = t.ns.clone();
+        self.namespace = t.ns.as_deref().map(str::to_string);
         self.version = match t.ns.as_deref() {
             Some(EAD3_NS | EAD3_UNDEPRECATED_NS) => Some(Version::Ead3),
             Some(EAD2002_NS) => Some(Version::Ead2002),
@@ -290,7 +290,7 @@ impl<R: BufRead> Reader<R> {
         self.context = None;
         self.doc_diagnostics.clear();
         if let Some(ns) = &t.ns {
-            if !matches!(ns.as_str(), EAD2002_NS | EAD3_NS | EAD3_UNDEPRECATED_NS) {
+            if !matches!(&**ns, EAD2002_NS | EAD3_NS | EAD3_UNDEPRECATED_NS) {
                 self.doc_diagnostics.push(Diagnostic {
                     severity: Severity::Warning,
                     kind: "unknown-namespace",

@@ -266,7 +266,7 @@ impl AttrTest {
             AttrTest::Qualified { ns, qname, local } => {
                 a.local == **local
                     && match &a.ns {
-                        Some(uri) => uri == ns,
+                        Some(uri) => **uri == **ns,
                         None => a.qname == **qname,
                     }
             }
@@ -906,7 +906,7 @@ fn is_namespace_declaration(a: &Attribute) -> bool {
 fn is_xml_lang(a: &Attribute) -> bool {
     a.local == "lang"
         && match &a.ns {
-            Some(ns) => ns == XML_NS,
+            Some(ns) => &**ns == XML_NS,
             None => a.qname == "xml:lang",
         }
 }
