@@ -1,0 +1,483 @@
+//! Applying a compiled mapping to one record: resources, their IRIs, links and rules.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use unicode_normalization::UnicodeNormalization;
+
+use super::compile::{Condition, Fnv, Mapping, Object, Piece, Rule, Source, Template};
+use super::transform::{Output, Tag};
+use crate::diagnostic::{Diagnostic, Location, Position, Severity};
+use crate::select::{Scope, Selectable};
+
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+/// What a mapping is applied within: the collection and where the record came from.
+#[derive(Debug, Clone, Default)]
+pub struct RecordContext {
+    /// The collection id (`{collection}` in templates).
+    pub collection: String,
+    /// The record's identifier when the record has none of its own (e.g. `file.mrc#12`).
+    pub fallback_id: String,
+    /// For diagnostics: the file and position of the record.
+    pub location: Location,
+}
+
+/// Where an output triple came from, for `mapping explain`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// The `rdf:type` of resource block `resource`.
+    Type {
+        /// Index of the resource block.
+        resource: usize,
+    },
+    /// Link `link` of resource block `resource`.
+    Link {
+        /// Index of the resource block.
+        resource: usize,
+        /// Index of the link.
+        link: usize,
+    },
+    /// Rule `rule` of resource block `resource`, from the value at `scope`/`part` (none for
+    /// constants).
+    Rule {
+        /// Index of the resource block.
+        resource: usize,
+        /// Index of the rule.
+        rule: usize,
+        /// The field or element the value came from.
+        origin: Option<(Scope, u32)>,
+    },
+}
+
+/// One output triple with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Emitted {
+    /// The triple.
+    pub triple: Triple,
+    /// The rule, link or type it came from.
+    pub provenance: Provenance,
+}
+
+/// The output of one record.
+#[derive(Debug, Default)]
+pub struct RecordOutput {
+    /// The record's identifier (its own, or the context's fallback).
+    pub record_id: String,
+    /// The IRI of the first record-level resource (the record's main resource).
+    pub subject: Option<NamedNode>,
+    /// Every triple, in rule order (duplicates removed).
+    pub triples: Vec<Emitted>,
+    /// Rules that failed on this record, and other problems.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every (scope, part) a rule, key or condition selected: for `mapping coverage`.
+    pub selected: Vec<(Scope, u32)>,
+}
+
+/// One value flowing through a rule: text, tag, language and origin.
+struct Flow<'a> {
+    out: Output,
+    lang: Option<&'a str>,
+    origin: Option<(Scope, u32)>,
+}
+
+impl<R: Selectable> Mapping<R> {
+    /// Applies the mapping to one record. Never fails: a rule that fails on this record gives a
+    /// diagnostic and the other rules go on.
+    pub fn apply(&self, record: &R, ctx: &RecordContext) -> RecordOutput {
+        let mut out = RecordOutput::default();
+        self.apply_into(record, ctx, &mut out);
+        out
+    }
+
+    /// Like [`Mapping::apply`], reusing `out`'s buffers.
+    pub fn apply_into(&self, record: &R, ctx: &RecordContext, out: &mut RecordOutput) {
+        out.triples.clear();
+        out.diagnostics.clear();
+        out.selected.clear();
+        out.subject = None;
+        out.record_id = match record.record_id() {
+            Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+            _ => ctx.fallback_id.clone(),
+        };
+        // First every resource's instances (so that links and `resource` objects can point at
+        // instances of any block), then their triples.
+        let mut instances: Vec<Vec<(Scope, NamedNode)>> = Vec::with_capacity(self.resources.len());
+        for res in &self.resources {
+            let mut list = Vec::new();
+            let scopes = match &res.for_each {
+                None => vec![Scope::RECORD],
+                Some(sel) => {
+                    let mut scopes = Vec::new();
+                    record.select(sel, Scope::RECORD, &mut |s| {
+                        if scopes.last() != Some(&s.scope) {
+                            scopes.push(s.scope);
+                        }
+                    });
+                    scopes.dedup();
+                    scopes
+                }
+            };
+            for scope in scopes {
+                if let Some(c) = &res.when {
+                    if !self.holds(record, c, scope, &mut out.selected) {
+                        continue;
+                    }
+                }
+                let key = self.key(record, &res.key, scope, &mut out.selected);
+                if !res.key.is_empty() && key.is_empty() {
+                    continue; // nothing to name it by: no instance
+                }
+                match self.expand(&res.iri, record, ctx, &out.record_id, &key, None) {
+                    Ok(iri) => list.push((scope, iri)),
+                    Err(e) => out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &res.name, e)),
+                }
+            }
+            instances.push(list);
+        }
+        out.subject = self
+            .resources
+            .iter()
+            .zip(&instances)
+            .find(|(r, i)| r.for_each.is_none() && !i.is_empty())
+            .map(|(_, i)| i[0].1.clone());
+
+        for (ri, res) in self.resources.iter().enumerate() {
+            for (scope, iri) in &instances[ri] {
+                let subject = NamedOrBlankNode::from(iri.clone());
+                for t in &res.types {
+                    push(out, Triple::new(subject.clone(), rdf_type(), t.clone()), Provenance::Type { resource: ri });
+                }
+                for (li, link) in res.links.iter().enumerate() {
+                    if let Some(c) = &link.when {
+                        if !self.holds(record, c, *scope, &mut out.selected) {
+                            continue;
+                        }
+                    }
+                    let from: Vec<NamedNode> = instances[link.from].iter().map(|(_, n)| n.clone()).collect();
+                    for f in from {
+                        let prov = Provenance::Link { resource: ri, link: li };
+                        push(out, Triple::new(f.clone(), link.predicate.clone(), iri.clone()), prov);
+                        if let Some(inv) = &link.inverse {
+                            push(out, Triple::new(iri.clone(), inv.clone(), f), prov);
+                        }
+                    }
+                }
+                for (rule_i, rule) in res.rules.iter().enumerate() {
+                    self.apply_rule(record, ctx, &instances, ri, rule_i, rule, *scope, &subject, out);
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn apply_rule(
+        &self,
+        record: &R,
+        ctx: &RecordContext,
+        instances: &[Vec<(Scope, NamedNode)>],
+        ri: usize,
+        rule_i: usize,
+        rule: &Rule<R::Selector>,
+        scope: Scope,
+        subject: &NamedOrBlankNode,
+        out: &mut RecordOutput,
+    ) {
+        if let Some(c) = &rule.when {
+            if !self.holds(record, c, scope, &mut out.selected) {
+                return;
+            }
+        }
+        let mut flows: Vec<Flow<'_>> = Vec::new();
+        match &rule.source {
+            Source::Constant(v) => flows.push(Flow {
+                out: Output::plain(v.clone()),
+                lang: None,
+                origin: None,
+            }),
+            Source::Select(sel) => record.select(sel, scope, &mut |s| {
+                out.selected.push((s.scope, s.part));
+                flows.push(Flow {
+                    out: Output::plain(s.value.into_owned()),
+                    lang: s.lang,
+                    origin: Some((s.scope, s.part)),
+                })
+            }),
+        }
+        for t in &rule.transforms {
+            let list_op = matches!(t.name(), "join" | "default");
+            if list_op {
+                let values: Vec<Output> = flows.iter().map(|f| f.out.clone()).collect();
+                let (lang, origin) = flows.first().map_or((None, None), |f| (f.lang, f.origin));
+                match t.apply_list(&values) {
+                    Ok(outs) => {
+                        flows = outs
+                            .into_iter()
+                            .map(|o| Flow { out: o, lang, origin })
+                            .collect()
+                    }
+                    Err(e) => {
+                        let msg = format!("rule {:?}: {}: {e}", rule.name, t.name());
+                        out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
+                        return;
+                    }
+                }
+                continue;
+            }
+            let mut next = Vec::with_capacity(flows.len());
+            for f in flows {
+                match t.apply_list(std::slice::from_ref(&f.out)) {
+                    Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
+                        out: o,
+                        lang: f.lang,
+                        origin: f.origin,
+                    })),
+                    Err(e) => {
+                        let origin = f
+                            .origin
+                            .map(|(s, p)| format!(" at {}", record.origin(s, p)))
+                            .unwrap_or_default();
+                        let msg = format!("rule {:?}{origin}: {}: {e}", rule.name, t.name());
+                        out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
+                    }
+                }
+            }
+            flows = next;
+        }
+        for f in flows {
+            let prov = Provenance::Rule {
+                resource: ri,
+                rule: rule_i,
+                origin: f.origin,
+            };
+            let object: Term = match &rule.object {
+                Object::Literal { datatype, lang } => {
+                    let value = f.out.value.trim();
+                    if value.is_empty() {
+                        continue;
+                    }
+                    match (&f.out.tag, datatype, lang) {
+                        (Tag::Datatype(d), _, _) => {
+                            Literal::new_typed_literal(value, NamedNode::new_unchecked(d.iri())).into()
+                        }
+                        (Tag::Language(l), _, _) => language_literal(value, l),
+                        (Tag::None, Some(d), _) => Literal::new_typed_literal(value, d.clone()).into(),
+                        (Tag::None, None, Some(Some(l))) => language_literal(value, l),
+                        (Tag::None, None, Some(None)) => match f.lang {
+                            Some(l) if !l.is_empty() => language_literal(value, l),
+                            _ => Literal::new_simple_literal(value).into(),
+                        },
+                        _ => Literal::new_simple_literal(value).into(),
+                    }
+                }
+                Object::Iri(t) => {
+                    let value = f.out.value.trim();
+                    if value.is_empty() && t.uses(&Piece::Value) {
+                        continue;
+                    }
+                    match self.expand(t, record, ctx, &out.record_id, "", Some(value)) {
+                        Ok(n) => n.into(),
+                        Err(e) => {
+                            let msg = format!("rule {:?}: {e}", rule.name);
+                            out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
+                            continue;
+                        }
+                    }
+                }
+                Object::Resource(target) => {
+                    let same_scope: Vec<&NamedNode> = instances[*target]
+                        .iter()
+                        .filter(|(s, _)| *s == scope)
+                        .map(|(_, n)| n)
+                        .collect();
+                    let targets: Vec<&NamedNode> = if same_scope.is_empty() {
+                        instances[*target].iter().map(|(_, n)| n).collect()
+                    } else {
+                        same_scope
+                    };
+                    for n in targets {
+                        push(out, Triple::new(subject.clone(), rule.predicate.clone(), n.clone()), prov);
+                    }
+                    continue;
+                }
+            };
+            push(out, Triple::new(subject.clone(), rule.predicate.clone(), object), prov);
+        }
+    }
+
+    fn holds(&self, record: &R, c: &Condition<R::Selector>, scope: Scope, selected: &mut Vec<(Scope, u32)>) -> bool {
+        let mut values: Vec<String> = Vec::new();
+        record.select(&c.selector, scope, &mut |s| {
+            selected.push((s.scope, s.part));
+            values.push(s.value.into_owned());
+        });
+        if !c.exists {
+            return values.is_empty();
+        }
+        if values.is_empty() {
+            return false;
+        }
+        let mut ok = true;
+        if let Some(eq) = &c.equals {
+            ok &= values.iter().any(|v| eq.iter().any(|e| e == v));
+        }
+        if let Some(sw) = &c.starts_with {
+            ok &= values.iter().any(|v| sw.iter().any(|e| v.starts_with(e.as_str())));
+        }
+        if let Some(ne) = &c.not_equals {
+            ok &= !values.iter().any(|v| ne.iter().any(|e| e == v));
+        }
+        ok
+    }
+
+    /// The normalised key of a resource instance: its key selectors' values, folded.
+    fn key(&self, record: &R, keys: &[R::Selector], scope: Scope, selected: &mut Vec<(Scope, u32)>) -> String {
+        let mut key = String::new();
+        for sel in keys {
+            record.select(sel, scope, &mut |s| {
+                selected.push((s.scope, s.part));
+                let folded = fold(&s.value);
+                if !folded.is_empty() {
+                    if !key.is_empty() {
+                        key.push(' ');
+                    }
+                    key.push_str(&folded);
+                }
+            });
+        }
+        key
+    }
+
+    fn expand(
+        &self,
+        t: &Template,
+        record: &R,
+        ctx: &RecordContext,
+        record_id: &str,
+        key: &str,
+        value: Option<&str>,
+    ) -> Result<NamedNode, String> {
+        let mut iri = String::new();
+        for p in &t.pieces {
+            match p {
+                Piece::Text(s) => iri.push_str(s),
+                Piece::Base => iri.push_str(&self.base),
+                Piece::Record => encode_into(&mut iri, record_id),
+                Piece::Collection => encode_into(&mut iri, &ctx.collection),
+                Piece::Key => encode_into(&mut iri, &slug(key)),
+                Piece::Hash => {
+                    let mut h = Fnv::default();
+                    h.write(key.as_bytes());
+                    iri.push_str(&format!("{:016x}", h.0));
+                }
+                Piece::Value => {
+                    let v = value.unwrap_or_default();
+                    // A whole-IRI template takes an absolute IRI as it is.
+                    if t.pieces.len() == 1 && (v.contains("://") || v.starts_with("urn:")) {
+                        iri.push_str(v);
+                    } else {
+                        encode_into(&mut iri, v);
+                    }
+                }
+                Piece::Var(name) => match record.variable(name) {
+                    Some(v) => encode_into(&mut iri, &v),
+                    None => return Err(format!("template variable {{{name}}} has no value for this record")),
+                },
+            }
+        }
+        NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))
+    }
+
+    fn diagnostic(&self, ctx: &RecordContext, record_id: &str, resource: &str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            kind: "rule-failed",
+            location: Location {
+                record_id: Some(record_id.to_string()),
+                field: Some(format!("{}#{resource}", self.name)),
+                ..ctx.location.clone()
+            },
+            message: message.into(),
+        }
+    }
+}
+
+fn rdf_type() -> NamedNode {
+    NamedNode::new_unchecked(RDF_TYPE)
+}
+
+fn language_literal(value: &str, lang: &str) -> Term {
+    Literal::new_language_tagged_literal(value, lang)
+        .unwrap_or_else(|_| Literal::new_simple_literal(value))
+        .into()
+}
+
+fn push(out: &mut RecordOutput, triple: Triple, provenance: Provenance) {
+    if !out.triples.iter().any(|e| e.triple == triple) {
+        out.triples.push(Emitted { triple, provenance });
+    }
+}
+
+/// Folds a value for keys: NFKD without marks, lower case, ISBD punctuation and spacing removed.
+pub(crate) fn fold(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut space = false;
+    for c in value.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// A readable IRI segment of a folded key: spaces to `-`, at most 60 characters.
+fn slug(key: &str) -> String {
+    key.chars().take(60).map(|c| if c == ' ' { '-' } else { c }).collect()
+}
+
+/// Percent-encodes what may not stand in an IRI path segment.
+fn encode_into(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' => out.push(c),
+            c if (c as u32) > 0x9F && !c.is_whitespace() => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+        }
+    }
+}
+
+/// Shared, cheaply cloned file name for contexts.
+pub(crate) fn file_name(path: &std::path::Path) -> Arc<str> {
+    path.display().to_string().into()
+}
+
+/// A position-only location.
+pub(crate) fn located(file: Arc<str>, position: Position) -> Location {
+    Location {
+        file: Some(file),
+        position,
+        record_id: None,
+        field: None,
+    }
+}
+
+/// `Cow` helper kept for symmetry with selectors.
+#[allow(dead_code)]
+fn owned(c: Cow<'_, str>) -> String {
+    c.into_owned()
+}

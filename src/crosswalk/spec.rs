@@ -1,0 +1,166 @@
+//! The mapping file as written: serde types of the TOML crosswalk language.
+//!
+//! Every string that is checked at load time (selectors, CURIEs, templates) keeps its span, so an
+//! error names the file, line and column. See `docs/crosswalk-language.md` for the reference.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::transform::Transform;
+
+/// A whole mapping file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MappingFile {
+    /// The `[crosswalk]` header.
+    pub crosswalk: Header,
+    /// `[prefixes]`: prefix → namespace IRI (added to the built-in ones).
+    #[serde(default)]
+    pub prefixes: BTreeMap<String, Spanned<String>>,
+    /// `[[resource]]` blocks, in order.
+    #[serde(default, rename = "resource")]
+    pub resources: Vec<ResourceSpec>,
+    /// `[[example]]` blocks for `crosswalk mapping test`.
+    #[serde(default, rename = "example")]
+    pub examples: Vec<ExampleSpec>,
+}
+
+/// The `[crosswalk]` header.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Header {
+    /// A short name (`marc21-dcterms`).
+    pub name: String,
+    /// The source format: `marc`, `ead` or `dc`.
+    pub format: Spanned<String>,
+    /// The base IRI that `{base}` in templates stands for (a run configuration may override it).
+    pub base: Spanned<String>,
+    /// What the mapping is for.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Shared rule files (relative to this file): their prefixes and resources are added to this
+    /// mapping's; a resource with the same name gets their rules appended.
+    #[serde(default)]
+    pub include: Vec<Spanned<String>>,
+}
+
+/// A `[[resource]]` block: what in a record becomes a resource, its IRI, and its rules.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ResourceSpec {
+    /// The block's name, used by `link.from` and in explanations.
+    pub name: Spanned<String>,
+    /// A selector: one resource per field / element it picks (its scope). Without it, one
+    /// resource per record.
+    #[serde(default)]
+    pub for_each: Option<Spanned<String>>,
+    /// The IRI template (`{base}`, `{record}`, `{collection}`, `{key}`, `{hash}`, and format
+    /// variables such as `{parent}`).
+    pub iri: Spanned<String>,
+    /// Selectors (inside the resource's scope) whose normalised values make `{key}` and `{hash}`:
+    /// the same name written the same way in two records gives the same IRI.
+    #[serde(default)]
+    pub key: Vec<Spanned<String>>,
+    /// Classes (`rdf:type`), as CURIEs or IRIs.
+    #[serde(default, rename = "type")]
+    pub types: Vec<Spanned<String>>,
+    /// A condition every instance must meet.
+    #[serde(default)]
+    pub when: Option<ConditionSpec>,
+    /// Links from another resource of the same record to this one.
+    #[serde(default)]
+    pub link: Vec<LinkSpec>,
+    /// The rules, in order.
+    #[serde(default)]
+    pub rule: Vec<RuleSpec>,
+}
+
+/// `link = [{ from = "record", predicate = "dcterms:creator" }]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LinkSpec {
+    /// The resource block the link starts from (a record-level block).
+    pub from: Spanned<String>,
+    /// `from` → this resource.
+    pub predicate: Spanned<String>,
+    /// Optionally also this resource → `from`.
+    #[serde(default)]
+    pub inverse: Option<Spanned<String>>,
+    /// Only when this condition holds (evaluated in this resource's scope).
+    #[serde(default)]
+    pub when: Option<ConditionSpec>,
+}
+
+/// A rule: select → transforms → emit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct RuleSpec {
+    /// A name for explanations (defaults to the predicate and selector).
+    #[serde(default)]
+    pub name: Option<String>,
+    /// What to select (inside the resource's scope).
+    #[serde(default)]
+    pub select: Option<Spanned<String>>,
+    /// A constant literal value instead of a selection.
+    #[serde(default)]
+    pub value: Option<Spanned<String>>,
+    /// Transforms applied in order to the selected values.
+    #[serde(default)]
+    pub transforms: Vec<Spanned<Transform>>,
+    /// The predicate (CURIE or IRI).
+    pub predicate: Spanned<String>,
+    /// The object: an IRI template instead of a literal (`"{value}"`, `"dcmitype:Text"`,
+    /// `"http://id.loc.gov/vocabulary/relators/{value}"`).
+    #[serde(default)]
+    pub iri: Option<Spanned<String>>,
+    /// The object: a link to the instances of another resource block of this record (in the same
+    /// scope when that block is a `for-each` over the same fields, else all of them).
+    #[serde(default)]
+    pub resource: Option<Spanned<String>>,
+    /// The literal's datatype (CURIE or IRI); a transform's own datatype wins.
+    #[serde(default)]
+    pub datatype: Option<Spanned<String>>,
+    /// The literal's language tag; `"source"` takes the value's own (`xml:lang`).
+    #[serde(default)]
+    pub lang: Option<Spanned<String>>,
+    /// Only when this condition holds.
+    #[serde(default)]
+    pub when: Option<ConditionSpec>,
+}
+
+/// A condition: a selector and a test on the values it picks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ConditionSpec {
+    /// What to test (inside the current scope).
+    pub select: Spanned<String>,
+    /// True when some value equals one of these.
+    #[serde(default)]
+    pub equals: Option<Vec<String>>,
+    /// True when some value starts with one of these.
+    #[serde(default)]
+    pub starts_with: Option<Vec<String>>,
+    /// True when no value equals any of these (and there may be none).
+    #[serde(default)]
+    pub not_equals: Option<Vec<String>>,
+    /// `false`: true when the selector picks nothing. Default: true when it picks something.
+    #[serde(default)]
+    pub exists: Option<bool>,
+}
+
+/// An `[[example]]`: a source snippet and the triples expected from it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ExampleSpec {
+    /// What it shows.
+    pub name: String,
+    /// The source record(s), in any syntax of the format (MARCXML for MARC is easiest to write).
+    pub input: String,
+    /// The expected triples, in Turtle (the mapping's prefixes are declared for you).
+    pub expect: String,
+    /// `true`: the expected triples must be all the output; `false` (default): they must be in it.
+    #[serde(default)]
+    pub complete: bool,
+}
