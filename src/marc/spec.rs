@@ -75,9 +75,11 @@
 //!
 //! A **comparison string** starts with `\` and runs to the next unescaped `$ { } ! = ~ ? |`.
 //! Those characters are written `\$`, `\{`, `\}`, `\!`, `\=`, `\~`, `\?`, `\|`; a space is `\s`
-//! (white space is never allowed as such). The leading `\` also escapes the character right after
-//! it, so `\=x`, `\$4.95` are the strings `=x`, `$4.95` (except `}` and `|`, which end an empty
-//! string there). Any other backslash stays as it is. Non-ASCII characters are accepted.
+//! (white space is never allowed as such). The leading `\` also escapes a special character right
+//! after it, so `\=x` and `\$4.95` are the strings `=x` and `$4.95` (except `}` and `|`, which
+//! end an empty string there). Otherwise the leading `\` is only the prefix: `\s` is the letter
+//! `s` and a single space is `\\s` (a blank indicator: `700$a{^2=\\s}`). Any other backslash
+//! stays as it is. Non-ASCII characters are accepted.
 //!
 //! ## Relative specs (an extension)
 //!
@@ -103,11 +105,15 @@
 //! let people = spec::compile("700")?;
 //! let name = spec::compile("$a")?;
 //! let role = spec::compile("$e")?;
+//! let mut credits = Vec::new();
 //! for person in rec.select_all(&people) {
 //!     let n = name.collect(&rec, person.scope);
 //!     let r = role.collect(&rec, person.scope);
-//!     println!("{} ({})", n[0].value, r[0].value);
+//!     credits.push(format!("{} ({})", n[0].value, r[0].value));
 //! }
+//! assert_eq!(credits, ["Melville, Herman, (author.)", "Kent, Rockwell, (illustrator.)"]);
+//! // A relative spec needs a field scope.
+//! assert!(name.collect(&rec, Scope::RECORD).is_empty());
 //! let illustrators = spec::compile("700$a{$e~\\illus}")?;
 //! let found = rec.select_all(&illustrators);
 //! assert_eq!(found[0].value, "Kent, Rockwell,");
