@@ -8,6 +8,7 @@ pub mod iso2709;
 pub mod json;
 pub mod marc8;
 pub mod record;
+pub mod spec;
 pub mod xml;
 
 pub use any::{AnyReader, ReadError};

@@ -101,6 +101,14 @@ pub trait Selectable {
     /// `did/unittitle`, `did/unitdate/@normal`), one call per occurrence, for `mapping coverage`.
     fn inventory(&self, visit: &mut dyn FnMut(&str));
 
+    /// A value the format knows about the record beyond its own fields, for IRI templates:
+    /// EAD offers `parent` (the parent component's record id), `ead-id` and `collection-id`;
+    /// DC offers `oai-id`. `None` when the record has no such value.
+    fn variable(&self, name: &str) -> Option<Cow<'_, str>> {
+        let _ = name;
+        None
+    }
+
     /// Convenience: all values picked by `selector` in the whole record.
     fn select_all<'a>(&'a self, selector: &Self::Selector) -> Vec<Selected<'a>> {
         let mut out = Vec::new();

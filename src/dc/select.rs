@@ -74,9 +74,24 @@ impl Selectable for Record {
         self.id().map(Cow::Borrowed)
     }
 
+    fn variable(&self, name: &str) -> Option<Cow<'_, str>> {
+        match name {
+            "oai-id" => self.header()?.identifier.as_deref().map(Cow::Borrowed),
+            _ => None,
+        }
+    }
+
     fn origin(&self, scope: Scope, part: u32) -> Origin {
         let tree = self.tree();
-        path::origin(tree, &PathIndex::new(tree), scope, part)
+        let mut o = path::origin(tree, &PathIndex::new(tree), scope, part);
+        // Paths are written relative to the DC root (`title`), so origins are too.
+        if let Some(m) = self.metadata() {
+            let root = format!("{}[0]/", m.name);
+            if let Some(rest) = o.path.strip_prefix(&root) {
+                o.path = rest.to_string();
+            }
+        }
+        o
     }
 
     fn inventory(&self, visit: &mut dyn FnMut(&str)) {

@@ -42,4 +42,14 @@ impl Selectable for Component {
     fn inventory(&self, visit: &mut dyn FnMut(&str)) {
         path::inventory(&self.element, visit);
     }
+
+    fn variable(&self, name: &str) -> Option<Cow<'_, str>> {
+        let v = match name {
+            "parent" => self.parent.as_ref()?.record_id.as_deref(),
+            "ead-id" => self.context.eadid.as_deref(),
+            "collection-id" => self.context.collection_id.as_deref(),
+            _ => None,
+        };
+        v.map(Cow::Borrowed)
+    }
 }
