@@ -148,6 +148,21 @@ fn junk() -> Vec<String> {
 }
 
 #[test]
+fn every_transform_has_a_spec_form() {
+    let mut names: Vec<&str> = ALL_SPECS
+        .iter()
+        .map(|json| {
+            let t: Transform = serde_json::from_str(json).unwrap();
+            assert!(json.contains(t.name()), "{json} is not named {}", t.name());
+            t.name()
+        })
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), 24, "{names:?}");
+}
+
+#[test]
 fn no_transform_panics_on_junk() {
     let junk = junk();
     for json in ALL_SPECS {
