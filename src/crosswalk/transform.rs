@@ -176,33 +176,11 @@ pub enum TransformError {
         /// The value as given.
         value: String,
     },
-    /// The value holds no valid ISBN.
-    #[error("isbn: {value:?}: {reason}")]
-    Isbn {
-        /// The value as given.
-        value: String,
-        /// What is wrong with it.
-        reason: ident::IdentError,
-    },
-    /// The value holds no valid ISSN.
-    #[error("issn: {value:?}: {reason}")]
-    Issn {
-        /// The value as given.
-        value: String,
-        /// What is wrong with it.
-        reason: ident::IdentError,
-    },
-    /// The value is not a well-formed LCCN.
-    #[error("lccn: {value:?}: {reason}")]
-    Lccn {
-        /// The value as given.
-        value: String,
-        /// What is wrong with it.
-        reason: ident::IdentError,
-    },
-    /// The value is not an OCLC number.
-    #[error("oclc: {value:?}: {reason}")]
-    Oclc {
+    /// The value holds no valid identifier (`isbn`, `issn`, `lccn`, `oclc`).
+    #[error("{transform}: {value:?}: {reason}")]
+    Identifier {
+        /// The transform's name.
+        transform: &'static str,
         /// The value as given.
         value: String,
         /// What is wrong with it.
@@ -326,32 +304,14 @@ pub struct CompiledTransform {
     op: Op,
 }
 
+/// A transform with what compiling it built; transforms that need nothing stay as written.
 #[derive(Debug, Clone)]
 enum Op {
-    TrimIsbd,
-    StripBrackets,
-    NormalizeSpace,
-    Nfc,
-    Lowercase,
-    Uppercase,
-    Prefix(String),
-    Suffix(String),
-    Split(String),
-    Join(String),
+    Plain(Transform),
     RegexReplace(regex::Regex, String),
     RegexExtract(regex::Regex),
     Substring(usize, Option<usize>),
-    Default(String),
     Lookup(LookupTable),
-    DateMarc008,
-    DatePublication,
-    DateNormal,
-    Date,
-    Isbn,
-    Issn,
-    Lccn,
-    Oclc,
-    Language,
 }
 
 fn compile_regex(transform: &'static str, pattern: &str) -> Result<regex::Regex, CompileError> {
@@ -411,16 +371,6 @@ impl Transform {
     /// Compile, reading relative lookup file paths from `base` (the crosswalk file's folder).
     pub fn compile_in(&self, base: &Path) -> Result<CompiledTransform, CompileError> {
         let op = match self {
-            Transform::TrimIsbd => Op::TrimIsbd,
-            Transform::StripBrackets => Op::StripBrackets,
-            Transform::NormalizeSpace => Op::NormalizeSpace,
-            Transform::Nfc => Op::Nfc,
-            Transform::Lowercase => Op::Lowercase,
-            Transform::Uppercase => Op::Uppercase,
-            Transform::Prefix(s) => Op::Prefix(s.clone()),
-            Transform::Suffix(s) => Op::Suffix(s.clone()),
-            Transform::Split(s) => Op::Split(s.clone()),
-            Transform::Join(s) => Op::Join(s.clone()),
             Transform::RegexReplace(p, r) => {
                 Op::RegexReplace(compile_regex("regex-replace", p)?, r.clone())
             }
@@ -430,17 +380,8 @@ impl Transform {
                 [start, end] if start <= end => Op::Substring(*start, Some(*end)),
                 _ => return Err(CompileError::Substring(range.clone())),
             },
-            Transform::Default(s) => Op::Default(s.clone()),
             Transform::Lookup(spec) => Op::Lookup(LookupTable::load(spec, base)?),
-            Transform::DateMarc008 => Op::DateMarc008,
-            Transform::DatePublication => Op::DatePublication,
-            Transform::DateNormal => Op::DateNormal,
-            Transform::Date => Op::Date,
-            Transform::Isbn => Op::Isbn,
-            Transform::Issn => Op::Issn,
-            Transform::Lccn => Op::Lccn,
-            Transform::Oclc => Op::Oclc,
-            Transform::Language => Op::Language,
+            other => Op::Plain(other.clone()),
         };
         Ok(CompiledTransform { op })
     }
@@ -479,105 +420,88 @@ impl CompiledTransform {
     /// [`apply_list`](Self::apply_list) carries an input's tag over to plain outputs.
     pub fn apply(&self, value: Cow<'_, str>, out: &mut Vec<Output>) -> Result<(), TransformError> {
         let v: &str = &value;
-        match &self.op {
-            Op::TrimIsbd => push(out, Cow::Borrowed(text::trim_isbd(v))),
-            Op::StripBrackets => push(out, Cow::Borrowed(text::strip_brackets(v))),
-            Op::NormalizeSpace => push(out, text::normalize_space(v)),
-            Op::Nfc => push(out, text::nfc(v)),
-            Op::Lowercase => push(out, Cow::Owned(v.to_lowercase())),
-            Op::Uppercase => push(out, Cow::Owned(v.to_uppercase())),
-            Op::Prefix(p) => push(out, Cow::Owned(format!("{p}{v}"))),
-            Op::Suffix(s) => push(out, Cow::Owned(format!("{v}{s}"))),
-            Op::Split(sep) => {
-                if sep.is_empty() {
-                    push(out, value);
-                } else {
-                    for part in v.split(sep.as_str()) {
-                        push(out, Cow::Borrowed(part.trim()));
-                    }
-                }
+        let t = match &self.op {
+            Op::RegexReplace(re, rep) => {
+                push(out, re.replace_all(v, rep.as_str()));
+                return Ok(());
             }
-            Op::Join(_) => push(out, value),
-            Op::RegexReplace(re, rep) => push(out, re.replace_all(v, rep.as_str())),
             Op::RegexExtract(re) => {
                 if let Some(caps) = re.captures(v) {
                     if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
                         push(out, Cow::Borrowed(m.as_str()));
                     }
                 }
+                return Ok(());
             }
-            Op::Substring(start, end) => push(out, Cow::Borrowed(text::substring(v, *start, *end))),
-            Op::Default(d) => {
-                if v.trim().is_empty() {
-                    push(out, Cow::Borrowed(d));
-                } else {
-                    push(out, value);
+            Op::Substring(start, end) => {
+                push(out, Cow::Borrowed(text::substring(v, *start, *end)));
+                return Ok(());
+            }
+            Op::Lookup(table) => {
+                match table.get(v) {
+                    lookup::Hit::Found(s) => push(out, Cow::Borrowed(s)),
+                    lookup::Hit::Keep => push(out, value),
+                    lookup::Hit::Drop => {}
+                    lookup::Hit::Error => {
+                        return Err(TransformError::LookupMiss {
+                            value: v.to_owned(),
+                        })
+                    }
+                }
+                return Ok(());
+            }
+            Op::Plain(t) => t,
+        };
+        let ident_err = |reason| TransformError::Identifier {
+            transform: t.name(),
+            value: v.to_owned(),
+            reason,
+        };
+        match t {
+            Transform::TrimIsbd => push(out, Cow::Borrowed(text::trim_isbd(v))),
+            Transform::StripBrackets => push(out, Cow::Borrowed(text::strip_brackets(v))),
+            Transform::NormalizeSpace => push(out, text::normalize_space(v)),
+            Transform::Nfc => push(out, text::nfc(v)),
+            Transform::Lowercase => push(out, Cow::Owned(v.to_lowercase())),
+            Transform::Uppercase => push(out, Cow::Owned(v.to_uppercase())),
+            Transform::Prefix(p) => push(out, Cow::Owned(format!("{p}{v}"))),
+            Transform::Suffix(s) => push(out, Cow::Owned(format!("{v}{s}"))),
+            Transform::Split(sep) if !sep.is_empty() => {
+                for part in v.split(sep.as_str()) {
+                    push(out, Cow::Borrowed(part.trim()));
                 }
             }
-            Op::Lookup(table) => match table.get(v) {
-                lookup::Hit::Found(s) => push(out, Cow::Borrowed(s)),
-                lookup::Hit::Keep => push(out, value),
-                lookup::Hit::Drop => {}
-                lookup::Hit::Error => {
-                    return Err(TransformError::LookupMiss {
-                        value: v.to_owned(),
-                    })
+            Transform::Split(_) | Transform::Join(_) => push(out, value),
+            Transform::Default(d) if v.trim().is_empty() => push(out, Cow::Borrowed(d)),
+            Transform::Default(_) => push(out, value),
+            Transform::DateMarc008 => date_out(out, t.name(), v, date::parse_marc008(v))?,
+            Transform::DatePublication => date_out(out, t.name(), v, date::parse_publication(v))?,
+            Transform::DateNormal => date_out(out, t.name(), v, date::parse_normal(v))?,
+            Transform::Date => date_out(out, t.name(), v, date::parse_auto(v))?,
+            Transform::Isbn => out.push(Output::plain(ident::isbn13(v).map_err(ident_err)?)),
+            Transform::Issn => out.push(Output::plain(ident::issn(v).map_err(ident_err)?)),
+            Transform::Lccn => out.push(Output::plain(ident::lccn(v).map_err(ident_err)?)),
+            Transform::Oclc => {
+                if let Some(n) = ident::oclc(v).map_err(ident_err)? {
+                    out.push(Output::plain(n));
                 }
-            },
-            Op::DateMarc008 => date_out(out, "date-marc008", v, date::parse_marc008(v))?,
-            Op::DatePublication => {
-                date_out(out, "date-publication", v, date::parse_publication(v))?
             }
-            Op::DateNormal => date_out(out, "date-normal", v, date::parse_normal(v))?,
-            Op::Date => date_out(out, "date", v, date::parse_auto(v))?,
-            Op::Isbn => match ident::isbn13(v) {
-                Ok(s) => out.push(Output::plain(s)),
-                Err(reason) => {
-                    return Err(TransformError::Isbn {
-                        value: v.to_owned(),
-                        reason,
-                    })
-                }
-            },
-            Op::Issn => match ident::issn(v) {
-                Ok(s) => out.push(Output::plain(s)),
-                Err(reason) => {
-                    return Err(TransformError::Issn {
-                        value: v.to_owned(),
-                        reason,
-                    })
-                }
-            },
-            Op::Lccn => match ident::lccn(v) {
-                Ok(s) => out.push(Output::plain(s)),
-                Err(reason) => {
-                    return Err(TransformError::Lccn {
-                        value: v.to_owned(),
-                        reason,
-                    })
-                }
-            },
-            Op::Oclc => match ident::oclc(v) {
-                Ok(Some(s)) => out.push(Output::plain(s)),
-                Ok(None) => {}
-                Err(reason) => {
-                    return Err(TransformError::Oclc {
-                        value: v.to_owned(),
-                        reason,
-                    })
-                }
-            },
-            Op::Language => {
-                // MARC blank / fill / "no linguistic content" markers give nothing.
-                let t = v.trim();
-                if t.is_empty() || t.chars().all(|c| c == '|' || c == '#') {
+            Transform::Language => {
+                // MARC blank / fill markers give nothing.
+                let code = v.trim();
+                if code.is_empty() || code.chars().all(|c| c == '|' || c == '#') {
                     return Ok(());
                 }
-                let codes = language::bcp47_all(t).ok_or_else(|| TransformError::Language {
+                let codes = language::bcp47_all(code).ok_or_else(|| TransformError::Language {
                     value: v.to_owned(),
                 })?;
                 out.extend(codes.into_iter().map(Output::plain));
             }
+            // Compiled into their own `Op` variants.
+            Transform::RegexReplace(..)
+            | Transform::RegexExtract(_)
+            | Transform::Substring(_)
+            | Transform::Lookup(_) => {}
         }
         Ok(())
     }
@@ -616,7 +540,7 @@ impl CompiledTransform {
     /// ```
     pub fn apply_list(&self, values: &[Output]) -> Result<Vec<Output>, TransformError> {
         match &self.op {
-            Op::Join(sep) => {
+            Op::Plain(Transform::Join(sep)) => {
                 let parts: Vec<&str> = values
                     .iter()
                     .map(|o| o.value.as_str())
@@ -631,7 +555,9 @@ impl CompiledTransform {
                     tag,
                 }])
             }
-            Op::Default(d) if values.iter().all(|o| o.value.trim().is_empty()) => {
+            Op::Plain(Transform::Default(d))
+                if values.iter().all(|o| o.value.trim().is_empty()) =>
+            {
                 let mut out = Vec::new();
                 push(&mut out, Cow::Borrowed(d));
                 Ok(out)

@@ -24,6 +24,10 @@
 //! | | `[between 1890 and 1899]` | `1890/1899`^^edtf | |
 //! | | `[between 1890 and 1899?]` | `1890?/1899?`^^edtf | the `?` qualifies the whole statement, so both ends (EDTF qualifies each end separately) |
 //! | | `[1971 or 1972]` | `[1971,1972]`^^edtf | EDTF "one of a set" |
+//! | | `[after 1850]`, `[not before 1850]` | `1850/..`^^edtf | open end |
+//! | | `[before 1900]`, `[not after 1900]` | `../1900`^^edtf | open start |
+//! | | `1990s`, `ca. 1990s` | `199X`, `199X~`^^edtf | |
+//! | | `19th century`, `[19th cent.?]` | `18XX`, `18XX?`^^edtf | |
 //! | | `1999, c1998`, `1999; 2001 printing` | `1999`^^xsd:gYear | the first date (publication before copyright) |
 //! | | `1999 [i.e. 2000]` | `2000`^^xsd:gYear | the correction wins |
 //! | | `MCMXCIX.`, `M.DCC.LX.` | `1999`, `1760`^^xsd:gYear | roman numerals, when the whole value is one (1000-2100) |
@@ -37,6 +41,7 @@
 //! | | `1850~`, `199X`, `1900-01?` | same^^edtf | EDTF passes through |
 //! | `date` | `19uu`-like 4-character 008 values | as `date-marc008` | |
 //! | | else what `date-normal` reads | as `date-normal` (so `1900-01` is a month, not 1900-1901) | |
+//! | | `YYYY-MM-DD`, `YYYYMMDD`, `YYYYMM` shapes that are not valid dates (`1900-13-01`) | error | |
 //! | | else | as `date-publication` | |
 
 use std::sync::LazyLock;
@@ -257,10 +262,14 @@ fn single(p: &Point) -> DateValue {
     DateValue::new(p.render(), p.exact_datatype().unwrap_or(Datatype::Edtf))
 }
 
-/// A year-like token in a `$c`: `1999`, `199-`, `19--`, `199u`, `19uu`.
+/// A year-like token in a `$c`: `1990s`, `1999`, `199-`, `19--`, `199u`, `19uu`.
 static YEAR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[^0-9])([0-9]{4}|[0-9]{3}[-u]|[0-9]{2}(?:--|uu))(?:$|[^0-9])")
+    Regex::new(r"(?:^|[^0-9])([0-9]{3}0s|[0-9]{4}|[0-9]{3}[-u]|[0-9]{2}(?:--|uu))(?:$|[^0-9])")
         .expect("static regex")
+});
+/// A century in words: `19th century`, `20th cent.`.
+static CENTURY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[^0-9])([0-9]{1,2})(?:st|nd|rd|th) cent").expect("static regex")
 });
 /// An abbreviated end year right after a year: `1999-03`.
 static SHORT_END: LazyLock<Regex> =
@@ -290,7 +299,10 @@ const APPROXIMATE: &[&str] = &[
 ];
 
 fn edtf_year(token: &str) -> String {
-    token.replace(['-', 'u'], "X")
+    match token.strip_suffix("0s") {
+        Some(decade) => format!("{decade}X"),
+        None => token.replace(['-', 'u'], "X"),
+    }
 }
 
 /// Read a 260/264 `$c` publication date (see the [module table](self) for the forms).
@@ -354,7 +366,13 @@ fn publication_chunk(chunk: &str) -> Option<DateValue> {
         tokens.push(m);
         at = m.end();
     }
-    let first = tokens.first()?;
+    let Some(first) = tokens.first() else {
+        // "19th century" → 18XX.
+        let caps = CENTURY.captures(c)?;
+        let n: u32 = caps[1].parse().ok()?;
+        let year = format!("{:02}XX", n.checked_sub(1)?);
+        return Some(point_value(year, qualifier));
+    };
     let a = edtf_year(first.as_str());
     let after_first = &c[first.end()..];
     let second = tokens
@@ -369,7 +387,9 @@ fn publication_chunk(chunk: &str) -> Option<DateValue> {
             ))
         }
         Some((b, between))
-            if between.contains('-') || between.contains("to") || between.contains("and") =>
+            if between.contains(['-', '/'])
+                || between.contains("to")
+                || between.contains("and") =>
         {
             Some(b.clone())
         }
@@ -392,11 +412,23 @@ fn publication_chunk(chunk: &str) -> Option<DateValue> {
         }
         return Some(DateValue::new(format!("{}/{}", q(a), q(b)), Datatype::Edtf));
     }
-    if tokens.len() == 1 && after_first.trim_start().starts_with('-') && !a.contains('X') {
-        let rest = after_first.trim_start()[1..].trim();
+    let after = after_first.trim_start_matches(|c: char| c == '?' || c.is_whitespace());
+    if tokens.len() == 1 && after.starts_with('-') && !a.contains('X') {
+        let rest = after[1..].trim();
         if rest.is_empty() || rest == "." {
             return Some(DateValue::new(format!("{}/..", q(a)), Datatype::Edtf));
         }
+    }
+    // "[after 1850]", "[not before 1850]" / "[before 1900]", "[not after 1900]".
+    let open_end = c.starts_with("after") || c.starts_with("not before");
+    let open_start = c.starts_with("before") || c.starts_with("not after");
+    if tokens.len() == 1 && (open_end || open_start) {
+        let (from, to) = if open_end {
+            (q(a), "..".to_owned())
+        } else {
+            ("..".to_owned(), q(a))
+        };
+        return Some(DateValue::new(format!("{from}/{to}"), Datatype::Edtf));
     }
     Some(point_value(a, qualifier))
 }
@@ -460,8 +492,14 @@ pub fn parse_auto(value: &str) -> Result<Option<DateValue>, DateError> {
     {
         return parse_marc008(value);
     }
+    let t = value.trim();
+    let b = t.as_bytes();
+    let iso_day = b.len() == 10 && b[4] == b'-' && b[7] == b'-';
+    let all_digits = (b.len() == 6 || b.len() == 8) && b.iter().all(u8::is_ascii_digit);
     match parse_normal(value) {
         Ok(d) => Ok(d),
+        // An ISO day that is not a valid date is an error, not a publication statement.
+        Err(e) if iso_day || all_digits => Err(e),
         Err(_) => parse_publication(value),
     }
 }
@@ -527,6 +565,17 @@ mod tests {
             ("1999 - 2003", "1999/2003 edtf:EDTF"),
             ("1999-03", "1999/2003 edtf:EDTF"),
             ("1999-", "1999/.. edtf:EDTF"),
+            ("[1993?]-", "1993?/.. edtf:EDTF"),
+            ("1999/2000", "1999/2000 edtf:EDTF"),
+            ("[after 1850]", "1850/.. edtf:EDTF"),
+            ("[not before 1850?]", "1850?/.. edtf:EDTF"),
+            ("[before 1900]", "../1900 edtf:EDTF"),
+            ("ca. 1990s", "199X~ edtf:EDTF"),
+            ("1990s", "199X edtf:EDTF"),
+            ("19th century", "18XX edtf:EDTF"),
+            ("[20th cent.?]", "19XX? edtf:EDTF"),
+            ("1st century", "00XX edtf:EDTF"),
+            ("0th century", "error"),
             ("1999-1999", "1999 xsd:gYear"),
             ("[between 1890 and 1899]", "1890/1899 edtf:EDTF"),
             ("[between 1890 and 1899?]", "1890?/1899? edtf:EDTF"),

@@ -65,12 +65,20 @@ fn digit_run(value: &str) -> String {
     out
 }
 
-/// The ISBN-10 check character of the first nine digits.
-pub fn isbn10_check(digits: &[u8; 9]) -> char {
-    let sum: u32 = digits
+/// The modulus-11 check character of ISBN-10 and ISSN: the digits weighted from `len + 1` down to
+/// 2, `X` standing for 10 (9 digits for an ISBN-10, 7 for an ISSN).
+///
+/// ```
+/// use crosswalk::crosswalk::transform::ident::mod11_check;
+///
+/// assert_eq!(mod11_check(&[0, 3, 0, 6, 4, 0, 6, 1, 5]), '2'); // ISBN 0-306-40615-2
+/// assert_eq!(mod11_check(&[0, 0, 2, 8, 0, 8, 3]), '6'); // ISSN 0028-0836
+/// ```
+pub fn mod11_check(digits: &[u8]) -> char {
+    let sum: usize = digits
         .iter()
-        .zip((2..=10).rev())
-        .map(|(d, w)| u32::from(*d) * w)
+        .zip((2..=digits.len() + 1).rev())
+        .map(|(d, w)| usize::from(*d) * w)
         .sum();
     match (11 - sum % 11) % 11 {
         10 => 'X',
@@ -78,8 +86,8 @@ pub fn isbn10_check(digits: &[u8; 9]) -> char {
     }
 }
 
-/// The ISBN-13 (EAN-13) check digit of the first twelve digits.
-pub fn isbn13_check(digits: &[u8; 12]) -> char {
+/// The ISBN-13 (EAN-13) check digit of the first twelve digits (weights 1, 3, 1, 3…).
+pub fn isbn13_check(digits: &[u8]) -> char {
     let sum: u32 = digits
         .iter()
         .enumerate()
@@ -90,6 +98,21 @@ pub fn isbn13_check(digits: &[u8; 12]) -> char {
 
 fn digits_of(s: &str) -> Vec<u8> {
     s.bytes().map(|b| b.wrapping_sub(b'0')).collect()
+}
+
+/// Check that the last character of `run` is what `check` computes from the others.
+fn verify(run: &str, check: impl Fn(&[u8]) -> char) -> Result<(), IdentError> {
+    let (body, last) = run.split_at(run.len() - 1);
+    if body.contains('X') {
+        return Err(IdentError::Malformed);
+    }
+    let found = char::from(last.as_bytes()[0]);
+    let expected = check(&digits_of(body));
+    if found == expected {
+        Ok(())
+    } else {
+        Err(IdentError::CheckDigit { found, expected })
+    }
 }
 
 /// Normalise an ISBN (10 or 13 digits, with qualifiers, hyphens and price) to ISBN-13.
@@ -111,49 +134,17 @@ pub fn isbn13(value: &str) -> Result<String, IdentError> {
     match run.len() {
         0 => Err(IdentError::NotFound),
         10 => {
-            let d = digits_of(&run[..9]);
-            let nine: [u8; 9] = d.try_into().map_err(|_| IdentError::Malformed)?;
-            let found = char::from(run.as_bytes()[9]);
-            let expected = isbn10_check(&nine);
-            if found != expected {
-                return Err(IdentError::CheckDigit { found, expected });
-            }
-            let mut twelve = [9, 7, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0];
-            twelve[3..].copy_from_slice(&nine);
-            let mut out = String::with_capacity(13);
-            out.push_str("978");
-            out.push_str(&run[..9]);
-            out.push(isbn13_check(&twelve));
+            verify(&run, mod11_check)?;
+            let mut out = format!("978{}", &run[..9]);
+            out.push(isbn13_check(&digits_of(&out)));
             Ok(out)
         }
-        13 if run.contains('X') => Err(IdentError::Malformed),
+        13 if !run.starts_with("978") && !run.starts_with("979") => Err(IdentError::Prefix),
         13 => {
-            if !run.starts_with("978") && !run.starts_with("979") {
-                return Err(IdentError::Prefix);
-            }
-            let d = digits_of(&run[..12]);
-            let twelve: [u8; 12] = d.try_into().map_err(|_| IdentError::Malformed)?;
-            let found = char::from(run.as_bytes()[12]);
-            let expected = isbn13_check(&twelve);
-            if found != expected {
-                return Err(IdentError::CheckDigit { found, expected });
-            }
+            verify(&run, isbn13_check)?;
             Ok(run)
         }
         n => Err(IdentError::Length(n)),
-    }
-}
-
-/// The ISSN check character of the first seven digits.
-pub fn issn_check(digits: &[u8; 7]) -> char {
-    let sum: u32 = digits
-        .iter()
-        .zip((2..=8).rev())
-        .map(|(d, w)| u32::from(*d) * w)
-        .sum();
-    match (11 - sum % 11) % 11 {
-        10 => 'X',
-        n => char::from(b'0' + n as u8),
     }
 }
 
@@ -171,15 +162,8 @@ pub fn issn(value: &str) -> Result<String, IdentError> {
     let run = digit_run(value);
     match run.len() {
         0 => Err(IdentError::NotFound),
-        8 if !run[..7].contains('X') => {
-            let seven: [u8; 7] = digits_of(&run[..7])
-                .try_into()
-                .map_err(|_| IdentError::Malformed)?;
-            let found = char::from(run.as_bytes()[7]);
-            let expected = issn_check(&seven);
-            if found != expected {
-                return Err(IdentError::CheckDigit { found, expected });
-            }
+        8 => {
+            verify(&run, mod11_check)?;
             Ok(format!("{}-{}", &run[..4], &run[4..]))
         }
         n => Err(IdentError::Length(n)),

@@ -40,41 +40,6 @@ fn spec_forms() {
 }
 
 #[test]
-fn names_round_trip() {
-    let all = [
-        r#""trim-isbd""#,
-        r#""strip-brackets""#,
-        r#""normalize-space""#,
-        r#""nfc""#,
-        r#""lowercase""#,
-        r#""uppercase""#,
-        r#"{"prefix": "x"}"#,
-        r#"{"suffix": "x"}"#,
-        r#"{"split": "x"}"#,
-        r#"{"join": "x"}"#,
-        r#"{"regex-replace": ["x", "y"]}"#,
-        r#"{"regex-extract": "x"}"#,
-        r#"{"substring": [1]}"#,
-        r#"{"default": "x"}"#,
-        r#"{"lookup": {"map": {}}}"#,
-        r#""date-marc008""#,
-        r#""date-publication""#,
-        r#""date-normal""#,
-        r#""date""#,
-        r#""isbn""#,
-        r#""issn""#,
-        r#""lccn""#,
-        r#""oclc""#,
-        r#""language""#,
-    ];
-    for json in all {
-        let t = spec(json);
-        assert!(json.contains(t.name()), "{json} {}", t.name());
-        t.compile().unwrap();
-    }
-}
-
-#[test]
 fn compile_errors() {
     let e = spec(r#"{"regex-replace": ["(", "x"]}"#)
         .compile()
