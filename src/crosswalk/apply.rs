@@ -1,14 +1,11 @@
 //! Applying a compiled mapping to one record: resources, their IRIs, links and rules.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use unicode_normalization::UnicodeNormalization;
 
 use super::compile::{Condition, Fnv, Mapping, Object, Piece, Rule, Source, Template};
 use super::transform::{Output, Tag};
-use crate::diagnostic::{Diagnostic, Location, Position, Severity};
+use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
@@ -205,8 +202,8 @@ impl<R: Selectable> Mapping<R> {
                 })
             }),
         }
-        for t in &rule.transforms {
-            let list_op = matches!(t.name(), "join" | "default");
+        for (tname, t) in &rule.transforms {
+            let list_op = matches!(*tname, "join" | "default");
             if list_op {
                 let values: Vec<Output> = flows.iter().map(|f| f.out.clone()).collect();
                 let (lang, origin) = flows.first().map_or((None, None), |f| (f.lang, f.origin));
@@ -218,7 +215,7 @@ impl<R: Selectable> Mapping<R> {
                             .collect()
                     }
                     Err(e) => {
-                        let msg = format!("rule {:?}: {}: {e}", rule.name, t.name());
+                        let msg = format!("rule {:?}: {tname}: {e}", rule.name);
                         out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
                         return;
                     }
@@ -238,7 +235,7 @@ impl<R: Selectable> Mapping<R> {
                             .origin
                             .map(|(s, p)| format!(" at {}", record.origin(s, p)))
                             .unwrap_or_default();
-                        let msg = format!("rule {:?}{origin}: {}: {e}", rule.name, t.name());
+                        let msg = format!("rule {:?}{origin}: {tname}: {e}", rule.name);
                         out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
                     }
                 }
@@ -459,25 +456,4 @@ fn encode_into(out: &mut String, value: &str) {
             }
         }
     }
-}
-
-/// Shared, cheaply cloned file name for contexts.
-pub(crate) fn file_name(path: &std::path::Path) -> Arc<str> {
-    path.display().to_string().into()
-}
-
-/// A position-only location.
-pub(crate) fn located(file: Arc<str>, position: Position) -> Location {
-    Location {
-        file: Some(file),
-        position,
-        record_id: None,
-        field: None,
-    }
-}
-
-/// `Cow` helper kept for symmetry with selectors.
-#[allow(dead_code)]
-fn owned(c: Cow<'_, str>) -> String {
-    c.into_owned()
 }

@@ -158,7 +158,8 @@ pub(crate) struct Condition<S> {
 pub(crate) struct Rule<S> {
     pub(crate) name: String,
     pub(crate) source: Source<S>,
-    pub(crate) transforms: Vec<CompiledTransform>,
+    /// (name, transform)
+    pub(crate) transforms: Vec<(&'static str, CompiledTransform)>,
     pub(crate) predicate: NamedNode,
     pub(crate) object: Object,
     pub(crate) when: Option<Condition<S>>,
@@ -330,7 +331,7 @@ impl<R: Selectable> Mapping<R> {
                     .iter_mut()
                     .find(|(_, s)| s.name.get_ref() == r.name.get_ref())
                 {
-                    Some((_, s)) if !std::ptr::eq(*src, main_src) => {
+                    Some((_, s)) if !std::ptr::eq(src, main_src) => {
                         s.rule.extend(r.rule.iter().cloned());
                     }
                     Some(_) => {
@@ -362,7 +363,7 @@ impl<R: Selectable> Mapping<R> {
                         .get_ref()
                         .compile_in(&dir)
                         .map_err(|e| src.at(t, format!("transform: {e}")))?;
-                    rule.transforms.push(compiled);
+                    rule.transforms.push((t.get_ref().name(), compiled));
                 }
             }
             i += 1;

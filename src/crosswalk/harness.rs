@@ -1,6 +1,6 @@
 //! Test, explain, coverage: what a metadata librarian needs to trust a crosswalk.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::io::Cursor;
 
 use oxrdf::Triple;
@@ -43,7 +43,7 @@ impl<R: Source> Mapping<R> {
                     unexpected: Vec::new(),
                     problems: Vec::new(),
                 };
-                let mut produced: BTreeSet<Triple> = BTreeSet::new();
+                let mut produced: HashSet<Triple> = HashSet::new();
                 let mut n = 0;
                 R::read_all(Cursor::new(ex.input.as_bytes()), "example", &mut |item| {
                     match item {
@@ -71,7 +71,7 @@ impl<R: Source> Mapping<R> {
                 }
                 turtle.push_str(&format!("@prefix base: <{}> .\n", self.base));
                 turtle.push_str(&ex.expect);
-                let mut expected = BTreeSet::new();
+                let mut expected: HashSet<Triple> = HashSet::new();
                 for q in RdfParser::from_format(RdfFormat::Turtle).for_reader(turtle.as_bytes()) {
                     match q {
                         Ok(q) => {
@@ -83,9 +83,9 @@ impl<R: Source> Mapping<R> {
                         }
                     }
                 }
-                result.missing = expected.difference(&produced).map(|t| format!("{t} .")).collect();
+                result.missing = sorted(expected.difference(&produced));
                 if ex.complete {
-                    result.unexpected = produced.difference(&expected).map(|t| format!("{t} .")).collect();
+                    result.unexpected = sorted(produced.difference(&expected));
                 }
                 result
             })
@@ -116,6 +116,12 @@ impl<R: Source> Mapping<R> {
             })
             .collect()
     }
+}
+
+fn sorted<'a>(triples: impl Iterator<Item = &'a Triple>) -> Vec<String> {
+    let mut v: Vec<String> = triples.map(|t| format!("{t} .")).collect();
+    v.sort();
+    v
 }
 
 /// Counts of source items no rule selected, over many records: `mapping coverage`.

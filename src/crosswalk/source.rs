@@ -94,10 +94,10 @@ impl Source for ead::Component {
                     let location = Location {
                         file: Some(file.clone()),
                         position: c.position,
-                        record_id: Selectable::record_id(&*c).map(|s| s.into_owned()),
+                        record_id: Selectable::record_id(&c).map(|s| s.into_owned()),
                         field: None,
                     };
-                    if !each(Item::Record(*c, location)) {
+                    if !each(Item::Record(c, location)) {
                         return;
                     }
                 }
