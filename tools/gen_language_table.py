@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""Generate src/crosswalk/transform/language_table.rs: MARC / ISO 639-2 language codes -> BCP 47.
+
+Usage:
+    python3 tools/gen_language_table.py [OUTPUT_RS]
+    python3 tools/gen_language_table.py --check OUTPUT_RS
+
+Reads, below $CROSSWALK_SHARED (default: ../shared beside the repository):
+  vocab/loc-edn/iso639_2.cljc                       LoC id.loc.gov ISO 639-2 vocabulary (public domain
+                                                    data), one `(def CODE ...)` form per code, with
+                                                    the ISO 639-1 equivalent (`:loc.iso639-1/xx`) and,
+                                                    for the 20 B/T pairs, the other code of the pair
+                                                    (`:skos/related` / `:madsrdf/hasReciprocalAuthority`).
+  vocab/traject/translation_maps/marc_languages.yaml  the MARC Code List for Languages (its first
+                                                    section; the ISO 639-3 section is not used), to
+                                                    list MARC codes that ISO 639-2 does not have.
+
+The MARC codes absent from ISO 639-2 are codes that the MARC list discontinued. DISCONTINUED below
+names, for each, the code the MARC list tells catalogers to use instead (facts from the LoC list);
+the generator fails if the MARC list holds a code that is neither in ISO 639-2 nor in DISCONTINUED,
+so a new source version cannot slip in an unmapped code.
+
+Python 3 standard library only. Deterministic output. With --check, exits 1 when OUTPUT_RS differs.
+"""
+
+import os
+import re
+import sys
+
+# Discontinued MARC language code -> the current MARC code to use instead (None: no single one).
+DISCONTINUED = {
+    "ajm": None,  # Aljamía: no replacement code
+    "cam": "khm",
+    "esk": None,  # Eskimo languages: split into iku, kal, ypk
+    "esp": "epo",
+    "eth": "gez",
+    "far": "fao",
+    "fri": "fry",
+    "gae": "gla",
+    "gag": "glg",
+    "gal": "orm",
+    "gua": "grn",
+    "int": "ina",
+    "iri": "gle",
+    "kus": "kos",
+    "lan": "oci",
+    "lap": "smi",
+    "max": "glv",
+    "mla": "mlg",
+    "mol": "rum",
+    "sao": "smo",
+    "scc": "srp",
+    "scr": "hrv",
+    "sho": "sna",
+    "snh": "sin",
+    "sso": "sot",
+    "swz": "ssw",
+    "tag": "tgl",
+    "taj": "tgk",
+    "tar": "tat",
+    "tru": "chk",
+    "tsw": "tsn",
+}
+
+
+def shared_dir():
+    env = os.environ.get("CROSSWALK_SHARED")
+    if env:
+        return env
+    here = os.path.dirname(os.path.abspath(__file__))
+    return os.path.join(here, "..", "..", "shared")
+
+
+def read_iso639_2(path):
+    """code -> (iso639_1 or '', related code or '', is_terminology_only)"""
+    text = open(path, encoding="utf-8").read()
+    out = {}
+    for block in re.split(r"^\(def ", text, flags=re.M)[1:]:
+        code = block.split("\n", 1)[0].strip()
+        if not re.fullmatch(r"[a-z]{3}", code):
+            continue  # qaa-qtz: a range, handled in Rust
+        ones = sorted(set(re.findall(r":loc\.iso639-1/([a-z]{2})\b", block)))
+        if len(ones) > 1:
+            sys.exit(f"{code}: several ISO 639-1 codes {ones}")
+        related = sorted(
+            set(
+                re.findall(
+                    r"(?:skos/related|madsrdf/hasReciprocalAuthority)\s+:loc\.iso639-2/([a-z]{3})\b",
+                    block,
+                )
+            )
+        )
+        if len(related) > 1:
+            sys.exit(f"{code}: several related codes {related}")
+        term_only = "Terminology_Codes" in block and "Bibliographic_Codes" not in block
+        out[code] = (ones[0] if ones else "", related[0] if related else "", term_only)
+    return out
+
+
+def read_marc_codes(path):
+    codes = set()
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("# ISO 639-3"):
+            break
+        m = re.match(r"^([a-z]{3}):", line)
+        if m:
+            codes.add(m.group(1))
+    return codes
+
+
+def build(shared):
+    iso = read_iso639_2(os.path.join(shared, "vocab/loc-edn/iso639_2.cljc"))
+    marc = read_marc_codes(os.path.join(shared, "vocab/traject/translation_maps/marc_languages.yaml"))
+    # Complete the B/T pairs: the vocabulary holds one side of some pairs only.
+    entries = {}  # code -> (iso639_1, terminology code, kind)
+    for code, (one, related, term_only) in iso.items():
+        if related:
+            b, t = (related, code) if term_only else (code, related)
+            entries[b] = (one, t, "B")
+            entries[t] = (one, t, "T")
+        elif code not in entries:
+            entries[code] = (one, code, "BT")
+    for code in sorted(marc - set(entries)):
+        if code not in DISCONTINUED:
+            sys.exit(f"MARC code {code} is neither in ISO 639-2 nor in DISCONTINUED")
+        new = DISCONTINUED[code]
+        if new is None:
+            entries[code] = ("", "", "MARC_DISCONTINUED")
+        else:
+            one, t, _ = entries[new]
+            entries[code] = (one, t, "MARC_DISCONTINUED")
+    lines = [
+        "// @generated by tools/gen_language_table.py from $CROSSWALK_SHARED/vocab/loc-edn/iso639_2.cljc",
+        "// and vocab/traject/translation_maps/marc_languages.yaml. Do not edit by hand.",
+        "",
+        "use super::language::CodeKind::{Bibliographic, Both, MarcDiscontinued, Terminology};",
+        "use super::language::{CodeKind, LanguageCode};",
+        "",
+        "const fn lc(code: &'static str, one: &'static str, t: &'static str, k: CodeKind) -> LanguageCode {",
+        "    LanguageCode {",
+        "        code,",
+        "        iso639_1: one,",
+        "        terminology: t,",
+        "        kind: k,",
+        "    }",
+        "}",
+        "",
+        "/// Every ISO 639-2 code (B and T) and discontinued MARC code, sorted by `code`.",
+        "pub(super) static LANGUAGE_CODES: &[LanguageCode] = &[",
+    ]
+    for code in sorted(entries):
+        one, t, kind = entries[code]
+        kind_rs = {
+            "B": "Bibliographic",
+            "T": "Terminology",
+            "BT": "Both",
+            "MARC_DISCONTINUED": "MarcDiscontinued",
+        }[kind]
+        lines.append(
+            f'    lc("{code}", "{one}", "{t}", {kind_rs}),'
+        )
+    lines.append("];")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv):
+    check = "--check" in argv
+    args = [a for a in argv if a != "--check"]
+    text = build(shared_dir())
+    if check:
+        if not args:
+            sys.exit("--check needs OUTPUT_RS")
+        current = open(args[0], encoding="utf-8").read()
+        if current != text:
+            print(f"{args[0]} is out of date: run tools/gen_language_table.py {args[0]}")
+            return 1
+        return 0
+    if args:
+        with open(args[0], "w", encoding="utf-8") as f:
+            f.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
