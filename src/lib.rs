@@ -3,6 +3,8 @@
 
 pub mod diagnostic;
 pub mod ead;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod marc;
 pub mod select;
 pub mod sniff;
