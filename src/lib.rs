@@ -5,6 +5,8 @@ pub mod crosswalk;
 pub mod dc;
 pub mod diagnostic;
 pub mod ead;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod marc;
 pub mod select;
 pub mod sniff;

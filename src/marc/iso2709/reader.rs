@@ -489,7 +489,7 @@ fn decode_record(
             },
         )?;
     }
-    let Some(dir_len) = memchr(FT, &data[24..body_end]) else {
+    let Some(dir_len) = memchr(FT, data.get(24..body_end).unwrap_or_default()) else {
         return Err(settings.reject(
             rec,
             ErrorKind::DirectoryTerminatorMissing,
