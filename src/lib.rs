@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod authority;
 pub mod dc;
 pub mod diagnostic;
 pub mod ead;
