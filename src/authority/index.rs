@@ -494,7 +494,7 @@ fn grade(kind: LabelKind, text: &str, written: Option<&str>) -> (Method, f32) {
 /// The key of a label or query: a heading key when it has `--` subdivisions, else the
 /// normalised term.
 fn heading_key_into(text: &str, out: &mut String) {
-    if text.contains("--") || text.contains('\u{2014}') || text.contains(" > ") {
+    if text.contains("--") {
         *out = Heading::parse(text).key();
     } else {
         *out = normalize(text);

@@ -242,8 +242,8 @@ pub struct Heading {
 }
 
 impl Heading {
-    /// Reads a heading written as a string with `--` between the parts (also ` -- `, `—`, and
-    /// the ` > ` some systems export).
+    /// Reads a heading written as a string with `--` between the parts (blanks around the
+    /// separator do not matter).
     pub fn parse(s: &str) -> Self {
         let mut parts = split_parts(s).into_iter();
         let main = trim_isbd(parts.next().unwrap_or("")).to_string();
@@ -319,26 +319,18 @@ impl Heading {
     }
 }
 
-/// Splits a heading string at its subdivision separators.
+/// Splits a heading string at its subdivision separators (`--`; a longer run of hyphens is
+/// one separator). A single hyphen (dates: `1939-1945`) and dashes with blanks around them
+/// (`Attribution — NonCommercial`, a title) do not split.
 fn split_parts(s: &str) -> Vec<&str> {
     let mut parts = Vec::new();
-    let mut start = 0;
     let bytes = s.as_bytes();
+    let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        let sep = if bytes[i..].starts_with(b"--") {
-            2
-        } else if s[i..].starts_with('\u{2014}') {
-            '\u{2014}'.len_utf8()
-        } else if bytes[i..].starts_with(b" > ") {
-            3
-        } else {
-            0
-        };
-        if sep > 0 {
+    while i + 1 < bytes.len() {
+        if bytes[i] == b'-' && bytes[i + 1] == b'-' {
             parts.push(&s[start..i]);
-            i += sep;
-            // "---" and "-- -" do not make empty parts.
+            i += 2;
             while i < bytes.len() && bytes[i] == b'-' {
                 i += 1;
             }
@@ -453,7 +445,7 @@ mod tests {
     fn headings_from_strings_and_subfields() {
         let a = Heading::parse("World War, 1939-1945--Underground movements--France");
         let b = Heading::parse("World War, 1939-1945 -- Underground movements -- France.");
-        let c = Heading::parse("World War, 1939-1945\u{2014}Underground movements\u{2014}France");
+        let c = Heading::parse("World War, 1939-1945---Underground movements --France");
         let d = Heading::from_subfields([
             ('a', "World War, 1939-1945"),
             ('x', "Underground movements"),
@@ -468,6 +460,8 @@ mod tests {
         assert_eq!(d.subdivisions[0].kind, SubdivisionKind::General);
         assert_eq!(d.subdivisions[1].kind, SubdivisionKind::Geographic);
         assert_eq!(a.display(), "World War, 1939-1945--Underground movements--France");
+        // A dash between blanks is not a separator.
+        assert_eq!(Heading::parse("Attribution \u{2014} NonCommercial").subdivisions.len(), 0);
         // A date range is not a subdivision.
         assert_eq!(Heading::parse("Lincoln, Abraham, 1809-1865").subdivisions.len(), 0);
         // Name with dates from subfields.
