@@ -203,7 +203,12 @@ impl Postings {
     }
 
     fn heap_bytes(&self) -> usize {
-        self.map.capacity() * 13 + self.multi.iter().map(|m| m.capacity() * 4 + 24).sum::<usize>()
+        self.map.capacity() * 13
+            + self
+                .multi
+                .iter()
+                .map(|m| m.capacity() * 4 + 24)
+                .sum::<usize>()
     }
 }
 
@@ -348,18 +353,30 @@ impl AuthorityIndex {
         }
         let key = identifier_key(id);
         let postings = self.identifiers.get(hash_str(&key));
-        self.from_concepts(postings, filter, Method::Identifier, score::IDENTIFIER)
+        self.concepts_outcome(postings, filter, Method::Identifier, score::IDENTIFIER)
     }
 
-    fn by_notation(&self, code: &str, filter: &SchemeFilter, method: Method, s: f32) -> Outcome<'_> {
+    fn by_notation(
+        &self,
+        code: &str,
+        filter: &SchemeFilter,
+        method: Method,
+        s: f32,
+    ) -> Outcome<'_> {
         let postings = self.notations.get(hash_str(&notation_key(code)));
-        self.from_concepts(postings, filter, method, s)
+        self.concepts_outcome(postings, filter, method, s)
     }
 
-    fn from_concepts(&self, postings: &[u32], filter: &SchemeFilter, method: Method, s: f32) -> Outcome<'_> {
+    fn concepts_outcome(
+        &self,
+        postings: &[u32],
+        filter: &SchemeFilter,
+        method: Method,
+        s: f32,
+    ) -> Outcome<'_> {
         let mut out: Vec<Match<'_>> = Vec::new();
         for &c in postings {
-            if !filter.allows(self.vocab.scheme_of(c)) || out.iter().any(|m| m.concept.id().0 == c) {
+            if !self.allowed(filter, c) || out.iter().any(|m| m.concept.id().0 == c) {
                 continue;
             }
             let concept = self.vocab.concept(ConceptId(c));
@@ -389,7 +406,7 @@ impl AuthorityIndex {
         let mut best: Option<(u32, f32, Method, u32)> = None;
         for &li in postings {
             let (c, kind, text) = self.vocab.label_at(li);
-            if !filter.allows(self.vocab.scheme_of(c)) {
+            if !self.allowed(filter, c) {
                 continue;
             }
             let (method, s) = grade(kind, text, written);
@@ -403,9 +420,7 @@ impl AuthorityIndex {
         let tie = postings.len() > 1
             && postings.iter().any(|&other| {
                 let (oc, kind, text) = self.vocab.label_at(other);
-                oc != c
-                    && filter.allows(self.vocab.scheme_of(oc))
-                    && grade(kind, text, written).1 >= s
+                oc != c && self.allowed(filter, oc) && grade(kind, text, written).1 >= s
             });
         if !tie {
             return Outcome::Found(Match {
@@ -420,7 +435,7 @@ impl AuthorityIndex {
         let mut all: Vec<Match<'_>> = Vec::new();
         for &li in postings {
             let (c, kind, text) = self.vocab.label_at(li);
-            if !filter.allows(self.vocab.scheme_of(c)) {
+            if !self.allowed(filter, c) {
                 continue;
             }
             let (method, s) = grade(kind, text, written);
@@ -440,8 +455,16 @@ impl AuthorityIndex {
                 }),
             }
         }
-        all.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.concept.iri().cmp(b.concept.iri())));
+        all.sort_by(|a, b| {
+            b.score
+                .total_cmp(&a.score)
+                .then(a.concept.iri().cmp(b.concept.iri()))
+        });
         Outcome::Ambiguous(all)
+    }
+
+    fn allowed(&self, filter: &SchemeFilter, concept: u32) -> bool {
+        filter.0.is_none() || filter.allows(self.vocab.scheme_of(concept))
     }
 
     /// The main term and each subdivision resolved on their own.
@@ -491,12 +514,8 @@ fn grade(kind: LabelKind, text: &str, written: Option<&str>) -> (Method, f32) {
     }
 }
 
-/// The key of a label or query: a heading key when it has `--` subdivisions, else the
-/// normalised term.
+/// The key of a label or query (see [`normalize::heading_key_into`](super::normalize::heading_key_into)).
 fn heading_key_into(text: &str, out: &mut String) {
-    if text.contains("--") {
-        *out = Heading::parse(text).key();
-    } else {
-        *out = normalize(text);
-    }
+    let mut buf = String::with_capacity(text.len());
+    super::normalize::heading_key_into(text, out, &mut buf);
 }

@@ -57,7 +57,8 @@ pub fn trim_isbd(s: &str) -> &str {
             // Keep the period of an initial: "Smith, J." / "Adams, J. Q."
             let last_word = rest.rsplit([' ', '.', ',']).next().unwrap_or("");
             let mut chars = last_word.chars();
-            let initial = matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
+            let initial =
+                matches!((chars.next(), chars.next()), (Some(c), None) if c.is_uppercase());
             if initial {
                 return s;
             }
@@ -114,8 +115,8 @@ fn key_into(s: &str, first_comma: bool, out: &mut String) {
     let s = trim_isbd(s);
     let mut comma_kept = !first_comma;
     let mut pending_blank = false;
-    let push = |c: char, out: &mut String, pending: &mut bool, comma_kept: &mut bool| {
-        match classify(c) {
+    let push =
+        |c: char, out: &mut String, pending: &mut bool, comma_kept: &mut bool| match classify(c) {
             Class::Keep => {
                 if *pending && !out.is_empty() {
                     out.push(' ');
@@ -134,12 +135,19 @@ fn key_into(s: &str, first_comma: bool, out: &mut String) {
                     *pending = true;
                 }
             }
-        }
-    };
+        };
     if s.is_ascii() {
-        // ASCII is its own NFKD: skip the decomposition (the common, fast path).
-        for c in s.chars() {
-            push(c, out, &mut pending_blank, &mut comma_kept);
+        // ASCII is its own NFKD and folds byte by byte: the common, fast path.
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if pending_blank && !out.is_empty() {
+                    out.push(' ');
+                }
+                pending_blank = false;
+                out.push(b.to_ascii_lowercase() as char);
+            } else {
+                push(b as char, out, &mut pending_blank, &mut comma_kept);
+            }
         }
     } else {
         for c in s.nfkd() {
@@ -245,7 +253,9 @@ impl Heading {
     /// Reads a heading written as a string with `--` between the parts (blanks around the
     /// separator do not matter).
     pub fn parse(s: &str) -> Self {
-        let mut parts = split_parts(s).into_iter();
+        let mut all = Vec::new();
+        for_each_part(s, |p| all.push(p));
+        let mut parts = all.into_iter();
         let main = trim_isbd(parts.next().unwrap_or("")).to_string();
         let subdivisions = parts
             .map(trim_isbd)
@@ -319,17 +329,35 @@ impl Heading {
     }
 }
 
-/// Splits a heading string at its subdivision separators (`--`; a longer run of hyphens is
-/// one separator). A single hyphen (dates: `1939-1945`) and dashes with blanks around them
-/// (`Attribution — NonCommercial`, a title) do not split.
-fn split_parts(s: &str) -> Vec<&str> {
-    let mut parts = Vec::new();
+/// Writes the key of a label or query into `out` (cleared first) without allocating beyond
+/// `out` and `buf`: the heading key when the text has `--` subdivisions, else the normalised
+/// term. The same as `Heading::parse(text).key()`.
+pub fn heading_key_into(text: &str, out: &mut String, buf: &mut String) {
+    out.clear();
+    let mut first = true;
+    for_each_part(text, |p| {
+        if first {
+            key_into(p, true, buf);
+            out.push_str(buf);
+            first = false;
+        } else if !trim_isbd(p).is_empty() {
+            key_into(p, false, buf);
+            out.push_str(KEY_SEPARATOR);
+            out.push_str(buf);
+        }
+    });
+}
+
+/// Calls `f` with each part of a heading string, split at the subdivision separators (`--`;
+/// a longer run of hyphens is one separator). A single hyphen (dates: `1939-1945`) and dashes
+/// with blanks around them (`Attribution — NonCommercial`, a title) do not split.
+fn for_each_part<'a>(s: &'a str, mut f: impl FnMut(&'a str)) {
     let bytes = s.as_bytes();
     let mut start = 0;
     let mut i = 0;
     while i + 1 < bytes.len() {
         if bytes[i] == b'-' && bytes[i + 1] == b'-' {
-            parts.push(&s[start..i]);
+            f(s[start..i].trim());
             i += 2;
             while i < bytes.len() && bytes[i] == b'-' {
                 i += 1;
@@ -339,8 +367,7 @@ fn split_parts(s: &str) -> Vec<&str> {
             i += 1;
         }
     }
-    parts.push(&s[start..]);
-    parts.into_iter().map(str::trim).collect()
+    f(s[start..].trim());
 }
 
 /// The key under which the index files a notation or code: trimmed, lower-cased, trailing
@@ -382,7 +409,10 @@ mod tests {
 
     #[test]
     fn rule1_isbd_trailing_punctuation() {
-        assert_eq!(trim_isbd("Smith, John, 1900-1980."), "Smith, John, 1900-1980");
+        assert_eq!(
+            trim_isbd("Smith, John, 1900-1980."),
+            "Smith, John, 1900-1980"
+        );
         assert_eq!(trim_isbd("Cats :"), "Cats");
         assert_eq!(trim_isbd("Title /"), "Title");
         assert_eq!(trim_isbd("Title ;"), "Title");
@@ -390,7 +420,10 @@ mod tests {
         assert_eq!(trim_isbd("France."), "France");
         assert_eq!(trim_isbd("Smith, J."), "Smith, J.");
         assert_eq!(trim_isbd("Adams, John Q."), "Adams, John Q.");
-        assert_eq!(trim_isbd("Hamlet (Legendary character)"), "Hamlet (Legendary character)");
+        assert_eq!(
+            trim_isbd("Hamlet (Legendary character)"),
+            "Hamlet (Legendary character)"
+        );
         assert_eq!(trim_isbd("And so on..."), "And so on...");
         assert_eq!(trim_isbd("  "), "");
     }
@@ -420,8 +453,14 @@ mod tests {
         assert_eq!(normalize("Children's literature"), "childrens literature");
         assert_eq!(normalize("[Map]"), "map");
         assert_eq!(normalize("Smith-Jones"), "smith jones");
-        assert_eq!(normalize("Hamlet (Legendary character)"), "hamlet legendary character");
-        assert_eq!(normalize("C++ (Computer program language)"), "c++ computer program language");
+        assert_eq!(
+            normalize("Hamlet (Legendary character)"),
+            "hamlet legendary character"
+        );
+        assert_eq!(
+            normalize("C++ (Computer program language)"),
+            "c++ computer program language"
+        );
         assert_eq!(normalize("AT&T"), "at&t");
         assert_eq!(normalize("U.S.A."), "u s a");
     }
@@ -432,7 +471,10 @@ mod tests {
         assert_ne!(normalize("Smith, John"), normalize("Smith John"));
         assert_eq!(normalize("Smith , John"), "smith, john");
         assert_eq!(normalize(", Smith"), "smith");
-        assert_eq!(normalize_subdivision("History, Military"), "history military");
+        assert_eq!(
+            normalize_subdivision("History, Military"),
+            "history military"
+        );
     }
 
     #[test]
@@ -453,21 +495,52 @@ mod tests {
             ('0', "http://example.org/x"),
             ('2', "lcsh"),
         ]);
-        assert_eq!(a.key(), "world war, 1939 1945--underground movements--france");
+        assert_eq!(
+            a.key(),
+            "world war, 1939 1945--underground movements--france"
+        );
         for h in [&b, &c, &d] {
             assert_eq!(h.key(), a.key());
         }
         assert_eq!(d.subdivisions[0].kind, SubdivisionKind::General);
         assert_eq!(d.subdivisions[1].kind, SubdivisionKind::Geographic);
-        assert_eq!(a.display(), "World War, 1939-1945--Underground movements--France");
+        assert_eq!(
+            a.display(),
+            "World War, 1939-1945--Underground movements--France"
+        );
         // A dash between blanks is not a separator.
-        assert_eq!(Heading::parse("Attribution \u{2014} NonCommercial").subdivisions.len(), 0);
+        assert_eq!(
+            Heading::parse("Attribution \u{2014} NonCommercial")
+                .subdivisions
+                .len(),
+            0
+        );
         // A date range is not a subdivision.
-        assert_eq!(Heading::parse("Lincoln, Abraham, 1809-1865").subdivisions.len(), 0);
+        assert_eq!(
+            Heading::parse("Lincoln, Abraham, 1809-1865")
+                .subdivisions
+                .len(),
+            0
+        );
         // Name with dates from subfields.
         let n = Heading::from_subfields([('a', "Lincoln, Abraham,"), ('d', "1809-1865.")]);
         assert_eq!(n.main, "Lincoln, Abraham, 1809-1865");
         assert_eq!(n.main_key(), "lincoln, abraham 1809 1865");
+    }
+
+    #[test]
+    fn heading_key_into_agrees_with_heading_parse() {
+        let (mut out, mut buf) = (String::new(), String::new());
+        for s in [
+            "World War, 1939-1945--Underground movements--France.",
+            "Smith, John, 1900-1980",
+            "A -- b, c ---d--",
+            "--x",
+            "Dvořák--Criticism, interpretation, etc.",
+        ] {
+            heading_key_into(s, &mut out, &mut buf);
+            assert_eq!(out, Heading::parse(s).key(), "{s}");
+        }
     }
 
     #[test]

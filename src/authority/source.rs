@@ -179,6 +179,7 @@ lcsh:sh85025613 a skos:Concept ; skos:inScheme <http://id.loc.gov/authorities/su
 /// use crosswalk::authority::{AuthorityIndex, VocabularyLoader};
 /// use oxrdfio::RdfFormat;
 ///
+/// # #[allow(dead_code)] // the generated tests exist only under cfg(test)
 /// fn in_memory(ttl: &str) -> AuthorityIndex {
 ///     let mut loader = VocabularyLoader::new();
 ///     loader.load_rdf(ttl.as_bytes(), RdfFormat::Turtle, "fixture.ttl", None).unwrap();
@@ -222,7 +223,11 @@ macro_rules! authority_source_tests {
 
             #[test]
             fn normalized_label() {
-                for q in ["World war, 1939-1945", "WORLD WAR, 1939-1945.", " world  war,1939–1945 "] {
+                for q in [
+                    "World war, 1939-1945",
+                    "WORLD WAR, 1939-1945.",
+                    " world  war,1939–1945 ",
+                ] {
                     let r = label(q, &["lcsh"]);
                     let c = r.matched().unwrap_or_else(|| panic!("{q}: {r:?}"));
                     assert_eq!(c.iri, WW2, "{q}");
@@ -247,7 +252,10 @@ macro_rules! authority_source_tests {
                 assert_eq!(s.lookup_identifier("sh 85148273").unwrap().iri(), Some(WW2));
                 let r = s.lookup_identifier("sh85148273").unwrap();
                 assert_eq!(r.matched().unwrap().method, Method::Identifier);
-                assert_eq!(s.lookup_identifier("sh00000000").unwrap(), Resolution::NotFound);
+                assert_eq!(
+                    s.lookup_identifier("sh00000000").unwrap(),
+                    Resolution::NotFound
+                );
             }
 
             #[test]
@@ -256,7 +264,10 @@ macro_rules! authority_source_tests {
                 let r = s.lookup_notation("AUT", &["relators"]).unwrap();
                 assert_eq!(r.iri(), Some("http://id.loc.gov/vocabulary/relators/aut"));
                 assert_eq!(r.matched().unwrap().method, Method::Notation);
-                assert_eq!(s.lookup_notation("aut", &["lcsh"]).unwrap(), Resolution::NotFound);
+                assert_eq!(
+                    s.lookup_notation("aut", &["lcsh"]).unwrap(),
+                    Resolution::NotFound
+                );
             }
 
             #[test]
@@ -299,7 +310,10 @@ macro_rules! authority_source_tests {
 
             #[test]
             fn subdivisions_compose() {
-                let r = label("World War, 1939-1945--Underground movements--France", &["lcsh"]);
+                let r = label(
+                    "World War, 1939-1945--Underground movements--France",
+                    &["lcsh"],
+                );
                 let c = r.matched().unwrap_or_else(|| panic!("{r:?}"));
                 assert_eq!(c.method, Method::SubdivisionComposed);
                 assert_eq!(c.iri, WW2);
@@ -310,7 +324,10 @@ macro_rules! authority_source_tests {
                         "http://id.loc.gov/authorities/subjects/n79058874"
                     ]
                 );
-                assert_eq!(label("World War, 1939-1945--Nowhere", &["lcsh"]), Resolution::NotFound);
+                assert_eq!(
+                    label("World War, 1939-1945--Nowhere", &["lcsh"]),
+                    Resolution::NotFound
+                );
             }
 
             #[test]

@@ -401,7 +401,7 @@ impl VocabularyLoader {
             };
             if let Term::Literal(l) = &quad.object {
                 // Only schemes use this; concepts are not worth the memory.
-                if self.v.iri_ids.get(&hash_str(s)).is_none() {
+                if !self.v.iri_ids.contains_key(&hash_str(s)) {
                     self.scheme_meta
                         .push((s.to_string(), meta, l.value().to_string()));
                 }
@@ -608,7 +608,9 @@ impl VocabularyLoader {
             for l in v.labels.iter().filter(|l| l.kind == LabelKind::Pref) {
                 let sc = v.concepts[l.concept as usize].scheme;
                 let key = Heading::parse(v.str(l.text)).key();
-                by_key.entry(hash_str(&key) ^ u64::from(sc)).or_insert(l.concept);
+                by_key
+                    .entry(hash_str(&key) ^ u64::from(sc))
+                    .or_insert(l.concept);
             }
             let mut rels = std::mem::take(&mut v.relations);
             rels.retain_mut(|r| {
@@ -789,23 +791,26 @@ fn sniff_rdf<R: BufRead>(input: &mut R) -> io::Result<RdfFormat> {
     let buf = input.fill_buf()?;
     let head = String::from_utf8_lossy(&buf[..buf.len().min(4096)]);
     let t = head.trim_start_matches('\u{feff}').trim_start();
-    Ok(if t.starts_with('<') && !t.starts_with("<http") && !t.starts_with("<urn") {
-        RdfFormat::RdfXml
-    } else if t.starts_with('{') || t.starts_with('[') {
-        RdfFormat::JsonLd {
-            profile: oxrdfio::JsonLdProfileSet::empty(),
-        }
-    } else {
-        // Turtle reads N-Triples too.
-        RdfFormat::Turtle
-    })
+    Ok(
+        if t.starts_with('<') && !t.starts_with("<http") && !t.starts_with("<urn") {
+            RdfFormat::RdfXml
+        } else if t.starts_with('{') || t.starts_with('[') {
+            RdfFormat::JsonLd {
+                profile: oxrdfio::JsonLdProfileSet::empty(),
+            }
+        } else {
+            // Turtle reads N-Triples too.
+            RdfFormat::Turtle
+        },
+    )
 }
 
 fn looks_like_marcxml<R: BufRead>(input: &mut R) -> bool {
     match input.fill_buf() {
         Ok(buf) => {
             let head = String::from_utf8_lossy(&buf[..buf.len().min(4096)]);
-            head.contains("<record") && (head.contains("marc") || head.contains("<leader"))
+            head.contains("<record")
+                && (head.contains("marc") || head.contains("<leader"))
                 && !head.contains("rdf:RDF")
         }
         Err(_) => false,
@@ -895,7 +900,9 @@ impl<'a> ConceptRef<'a> {
     pub fn pref_label(&self, lang: Option<&str>) -> Option<&'a str> {
         let mut prefs = self.labels().filter(|l| l.kind == LabelKind::Pref);
         match lang {
-            Some(lang) => prefs.find(|l| l.lang.eq_ignore_ascii_case(lang)).map(|l| l.text),
+            Some(lang) => prefs
+                .find(|l| l.lang.eq_ignore_ascii_case(lang))
+                .map(|l| l.text),
             None => {
                 let all: Vec<_> = prefs.collect();
                 all.iter()
@@ -917,7 +924,9 @@ impl<'a> ConceptRef<'a> {
     pub fn relations(&self) -> impl Iterator<Item = (RelationKind, &'a str)> + 'a {
         let v = self.v;
         let (a, b) = v.range(&v.relation_start, self.id);
-        v.relations[a..b].iter().map(move |r| (r.kind, v.str(r.target)))
+        v.relations[a..b]
+            .iter()
+            .map(move |r| (r.kind, v.str(r.target)))
     }
 
     /// Its identifiers other than the IRI (normalised LCCNs, 035 and 024 values).
@@ -1000,7 +1009,8 @@ impl Vocabulary {
     /// The concepts of scheme `name` (short name or IRI).
     pub fn concepts_in<'a>(&'a self, name: &str) -> impl Iterator<Item = ConceptRef<'a>> + 'a {
         let sc = self.scheme_index(name).map(|i| i as u32);
-        self.concepts().filter(move |c| Some(self.concepts[c.id as usize].scheme) == sc)
+        self.concepts()
+            .filter(move |c| Some(self.concepts[c.id as usize].scheme) == sc)
     }
 
     /// The concept whose IRI is `iri`.
