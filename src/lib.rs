@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod authority;
 pub mod crosswalk;
 pub mod dc;
 pub mod diagnostic;
