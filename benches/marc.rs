@@ -1,6 +1,8 @@
 //! Criterion benchmarks for the MARC readers and writers.
 //!
-//! `cargo bench --bench marc` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run).
+//! `cargo bench --bench marc` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run;
+//! `CROSSWALK_BENCH_CPU=1` measures the CPU time of the thread instead of wall time, for shared
+//! machines).
 //!
 //! The data is generated here, deterministically, by a Rust port of the record mix of
 //! `shared/bench/gen_marc.py` (leader, 001/003/005/008, 020, 035, 040, 041, 050, 082, 100/700 with
@@ -9,15 +11,14 @@
 //! figures compare with those measured on the pymarc-generated files, without needing them.
 //! See `docs/performance.md` for the figures.
 
-#![allow(missing_docs)] // criterion_group! generates an undocumented `pub fn`
-
 mod common;
 
 use std::hint::black_box;
 use std::io;
 
 use common::{capitalize, phrase, Rng, WORDS};
-use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+use criterion::measurement::Measurement;
+use criterion::{BatchSize, Criterion, Throughput};
 use crosswalk::marc::encoding::DecodeProblem;
 use crosswalk::marc::iso2709::{self, ReaderBuilder};
 use crosswalk::marc::marc8::Marc8Decoder;
@@ -1023,7 +1024,7 @@ fn write_all(recs: &[RecordBuf], mut write: impl FnMut(&RecordBuf)) {
     }
 }
 
-fn bench_iso2709(c: &mut Criterion) {
+fn bench_iso2709<M: Measurement>(c: &mut Criterion<M>) {
     let recs = records(RECORDS);
     let mrc = to_iso2709(&recs);
     eprintln!(
@@ -1090,8 +1091,8 @@ fn bench_iso2709(c: &mut Criterion) {
 
 /// Read and write benches for a format other than ISO 2709: `write` writes the records,
 /// `read` reads a document back and touches everything.
-fn bench_format(
-    c: &mut Criterion,
+fn bench_format<M: Measurement>(
+    c: &mut Criterion<M>,
     group: &str,
     write: impl Fn(&[RecordBuf], &mut dyn io::Write),
     read: impl Fn(&[u8]) -> (u64, usize),
@@ -1113,7 +1114,7 @@ fn bench_format(
     g.finish();
 }
 
-fn bench_marcxml_and_json(c: &mut Criterion) {
+fn bench_marcxml_and_json<M: Measurement>(c: &mut Criterion<M>) {
     let marcxml_write = |recs: &[RecordBuf], out: &mut dyn io::Write| {
         let mut w = xml::Writer::new(out);
         write_all(recs, |rec| w.write_record(rec).unwrap());
@@ -1136,7 +1137,7 @@ fn bench_marcxml_and_json(c: &mut Criterion) {
     bench_format(c, "marc_json", json_write, json_read);
 }
 
-fn bench_marc8(c: &mut Criterion) {
+fn bench_marc8<M: Measurement>(c: &mut Criterion<M>) {
     let values = marc8_values(20_000);
     let bytes: usize = values.iter().map(Vec::len).sum();
     {
@@ -1174,5 +1175,12 @@ fn bench_marc8(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_iso2709, bench_marcxml_and_json, bench_marc8);
-criterion_main!(benches);
+fn run<M: Measurement>(c: &mut Criterion<M>) {
+    bench_iso2709(c);
+    bench_marcxml_and_json(c);
+    bench_marc8(c);
+}
+
+fn main() {
+    common::main_with(run, run);
+}

@@ -1,19 +1,22 @@
 //! Criterion benchmarks for the XML side: the hardened XML core, the EAD and Dublin Core readers
 //! and the namespace-blind path selector.
 //!
-//! `cargo bench --bench xml` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run).
+//! `cargo bench --bench xml` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run;
+//! `CROSSWALK_BENCH_CPU=1` measures the CPU time of the thread instead of wall time, for shared
+//! machines).
 //!
 //! The documents are generated here, by Rust ports of `tools/gen_ead.py` (EAD 2002, series `c01`
 //! of 100 files `c02` of 4 items `c03`, about 500 bytes per component) and `tools/gen_oai.py`
 //! (OAI-PMH `ListRecords` of `oai_dc` records, every 50th deleted), so the figures compare with
 //! runs of the Python generators' files. See `docs/performance.md` for the figures.
 
-#![allow(missing_docs)] // criterion_group! generates an undocumented `pub fn`
+mod common;
 
 use std::fmt::Write as _;
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::Measurement;
+use criterion::{Criterion, Throughput};
 use crosswalk::select::Scope;
 use crosswalk::xml::path::{self, PathIndex, PathSelector};
 use crosswalk::xml::{XmlEvent, XmlReader};
@@ -155,7 +158,7 @@ fn xml_events(doc: &[u8]) -> u64 {
     }
 }
 
-fn bench_xml_core(c: &mut Criterion) {
+fn bench_xml_core<M: Measurement>(c: &mut Criterion<M>) {
     let ead = ead_document(COMPONENTS);
     let oai = oai_document(DC_RECORDS);
     let mut g = c.benchmark_group("xml_core");
@@ -177,7 +180,7 @@ fn read_ead(doc: &[u8]) -> usize {
     n
 }
 
-fn bench_ead(c: &mut Criterion) {
+fn bench_ead<M: Measurement>(c: &mut Criterion<M>) {
     let doc = ead_document(COMPONENTS);
     let components = read_ead(&doc);
     // the collection (archdesc) is a component too
@@ -207,7 +210,7 @@ fn read_dc(doc: &[u8]) -> (u64, u64) {
     (n, values)
 }
 
-fn bench_dc(c: &mut Criterion) {
+fn bench_dc<M: Measurement>(c: &mut Criterion<M>) {
     let doc = oai_document(DC_RECORDS);
     let (n, values) = read_dc(&doc);
     assert_eq!(n, DC_RECORDS as u64);
@@ -239,7 +242,7 @@ fn select_all(trees: &[&crosswalk::xml::Element], selectors: &[PathSelector]) ->
     n
 }
 
-fn bench_path(c: &mut Criterion) {
+fn bench_path<M: Measurement>(c: &mut Criterion<M>) {
     let compile = |exprs: &[&str]| -> Vec<PathSelector> {
         exprs.iter().map(|e| path::compile(e).unwrap()).collect()
     };
@@ -297,5 +300,13 @@ fn bench_path(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench_xml_core, bench_ead, bench_dc, bench_path);
-criterion_main!(benches);
+fn run<M: Measurement>(c: &mut Criterion<M>) {
+    bench_xml_core(c);
+    bench_ead(c);
+    bench_dc(c);
+    bench_path(c);
+}
+
+fn main() {
+    common::main_with(run, run);
+}

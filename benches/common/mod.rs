@@ -3,6 +3,65 @@
 
 #![allow(dead_code)] // each bench uses a different subset
 
+use std::time::Duration;
+
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::Criterion;
+
+/// Runs the benches with wall-clock time (criterion's default), or with the CPU time of the
+/// benchmarking thread when `CROSSWALK_BENCH_CPU=1`: on a machine shared with other jobs the CPU
+/// time is what the code costs, the wall time also counts the waits for a core.
+pub fn main_with(wall: fn(&mut Criterion<WallTime>), cpu: fn(&mut Criterion<CpuTime>)) {
+    if std::env::var_os("CROSSWALK_BENCH_CPU").is_some_and(|v| v == "1") {
+        let mut c = Criterion::default()
+            .with_measurement(CpuTime)
+            .configure_from_args();
+        cpu(&mut c);
+        c.final_summary();
+    } else {
+        let mut c = Criterion::default().configure_from_args();
+        wall(&mut c);
+        c.final_summary();
+    }
+}
+
+/// CPU time of the calling thread, from `/proc/thread-self/schedstat` (Linux; nanoseconds on
+/// the CPU, updated at each scheduler tick, so a sample should last well over a few ms).
+pub struct CpuTime;
+
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .expect("CROSSWALK_BENCH_CPU=1 needs Linux /proc/thread-self/schedstat")
+}
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for CpuTime {
+    type Intermediate = u64;
+    type Value = Duration;
+
+    fn start(&self) -> u64 {
+        thread_cpu_ns()
+    }
+    fn end(&self, start: u64) -> Duration {
+        Duration::from_nanos(thread_cpu_ns().saturating_sub(start))
+    }
+    fn add(&self, a: &Duration, b: &Duration) -> Duration {
+        *a + *b
+    }
+    fn zero(&self) -> Duration {
+        Duration::ZERO
+    }
+    fn to_f64(&self, d: &Duration) -> f64 {
+        d.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
 /// xorshift64* (Vigna); deterministic for a given seed, good enough to pick words.
 pub struct Rng(u64);
 
