@@ -1,10 +1,13 @@
 #![doc = include_str!("../README.md")]
 #![doc(test(attr(deny(warnings))))]
 
+pub mod authority;
 pub mod crosswalk;
 pub mod dc;
 pub mod diagnostic;
 pub mod ead;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod marc;
 pub mod select;
 pub mod sniff;

@@ -96,6 +96,8 @@ fn sniff_xml(head: &[u8]) -> Option<Syntax> {
     let mut reader = quick_xml::Reader::from_reader(head);
     let mut buf = Vec::new();
     let mut saw_oai = false;
+    // The OAI-PMH header has an <identifier> too: only what is inside <metadata> decides.
+    let mut in_header = false;
     for _ in 0..10_000 {
         buf.clear();
         let ev = match reader.read_event_into(&mut buf) {
@@ -118,14 +120,17 @@ fn sniff_xml(head: &[u8]) -> Option<Syntax> {
                         return Some(Syntax::MarcXml)
                     }
                     b"leader" | b"controlfield" | b"datafield" => return Some(Syntax::MarcXml),
-                    b"dc" | b"qualifieddc" | b"title" | b"creator" | b"subject" | b"identifier" => {
+                    b"dc" | b"qualifieddc" | b"title" | b"creator" | b"subject" | b"identifier"
+                        if !in_header =>
+                    {
                         return Some(Syntax::Dc)
                     }
                     b"OAI-PMH" => saw_oai = true,
-                    b"metadata" if saw_oai => {}
+                    b"header" if saw_oai => in_header = true,
                     _ => {}
                 }
             }
+            Event::End(e) if e.local_name().as_ref() == b"header" => in_header = false,
             Event::Eof => break,
             _ => {}
         }
@@ -155,6 +160,11 @@ mod tests {
             (
                 "<OAI-PMH><ListRecords><record><header/><metadata><oai_dc:dc><dc:title>",
                 Some(Syntax::Dc),
+            ),
+            (
+                "<OAI-PMH><ListRecords><record><header><identifier>oai:x:1</identifier></header>\
+                 <metadata><record xmlns=\"http://www.loc.gov/MARC21/slim\"><leader>",
+                Some(Syntax::MarcXml),
             ),
             ("<OAI-PMH><Identify>", Some(Syntax::Dc)),
             ("hello", None),

@@ -107,7 +107,7 @@ pub fn bcp47(code: &str) -> Option<String> {
 /// (`engfre` → `en`, `fr`). `None` when any part is unknown.
 pub fn bcp47_all(value: &str) -> Option<Vec<String>> {
     let v = value.trim();
-    if v.len() > 3 && v.len() % 3 == 0 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
+    if v.len() > 3 && v.len().is_multiple_of(3) && v.bytes().all(|b| b.is_ascii_alphabetic()) {
         return (0..v.len())
             .step_by(3)
             .map(|i| bcp47(&v[i..i + 3]))

@@ -489,7 +489,7 @@ fn decode_record(
             },
         )?;
     }
-    let Some(dir_len) = memchr(FT, &data[24..body_end]) else {
+    let Some(dir_len) = memchr(FT, data.get(24..body_end).unwrap_or_default()) else {
         return Err(settings.reject(
             rec,
             ErrorKind::DirectoryTerminatorMissing,
@@ -507,7 +507,7 @@ fn decode_record(
         })?;
     }
     let dir = &data[24..24 + dir_len];
-    if dir.len() % directory::ENTRY_LEN != 0 {
+    if !dir.len().is_multiple_of(directory::ENTRY_LEN) {
         settings.repair(rec, ErrorKind::DirectoryLengthInvalid, "directory", || {
             format!(
                 "directory of {} bytes is not a multiple of 12; the last {} bytes are ignored",

@@ -1,0 +1,1 @@
+garbage00097nam a2200049a 4500001000300000245004400003u100aCafé Müller — 東京bcombining é
