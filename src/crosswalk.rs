@@ -21,7 +21,7 @@ pub mod transform;
 
 use std::path::Path;
 
-pub use apply::{Emitted, Provenance, RecordContext, RecordOutput};
+pub use apply::{record_graph, Emitted, Provenance, RecordContext, RecordOutput};
 pub use compile::{Mapping, MappingError};
 pub use harness::{Coverage, ExampleResult};
 pub use source::{Item, Source};

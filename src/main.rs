@@ -9,6 +9,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+mod cli;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use crosswalk::marc::{self, AnyReader, RecordBuf};
@@ -38,6 +40,29 @@ enum Command {
     Dc {
         #[command(subcommand)]
         command: DcCommand,
+    },
+    /// Streams RDF from records through a crosswalk, without any store.
+    ///
+    /// With `--to nq`, each source record's triples go in their own named graph. The input
+    /// syntax is recognised from the content.
+    Convert {
+        /// The crosswalk (mapping file).
+        #[arg(long)]
+        mapping: PathBuf,
+        /// Output syntax: nt, nq, ttl or jsonld.
+        #[arg(long, default_value = "nt")]
+        to: String,
+        /// The collection id used in IRIs (`{collection}`).
+        #[arg(long, default_value = "local")]
+        collection: String,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
+    /// Crosswalk files: test their examples, explain a record, measure coverage, try a selector.
+    Mapping {
+        #[command(subcommand)]
+        command: cli::mapping::MappingCommand,
     },
 }
 
@@ -155,6 +180,13 @@ fn main() -> ExitCode {
         Command::Dc { command } => match command {
             DcCommand::Check { json, inputs } => dc_check(&inputs, json),
         },
+        Command::Convert {
+            mapping,
+            to,
+            collection,
+            inputs,
+        } => cli::mapping::convert(&mapping, &inputs, &to, &collection),
+        Command::Mapping { command } => cli::mapping::run(command),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

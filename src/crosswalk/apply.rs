@@ -442,6 +442,17 @@ fn slug(key: &str) -> String {
     key.chars().take(60).map(|c| if c == ' ' { '-' } else { c }).collect()
 }
 
+/// The IRI of the named graph that holds one source record's triples:
+/// `{base}graph/{collection}/{record}` (segments percent-encoded), deterministic for a collection
+/// and record id.
+pub fn record_graph(base: &str, collection: &str, record_id: &str) -> Option<NamedNode> {
+    let mut iri = format!("{base}graph/");
+    encode_into(&mut iri, collection);
+    iri.push('/');
+    encode_into(&mut iri, record_id);
+    NamedNode::new(iri).ok()
+}
+
 /// Percent-encodes what may not stand in an IRI path segment.
 fn encode_into(out: &mut String, value: &str) {
     for c in value.chars() {

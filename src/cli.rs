@@ -1,0 +1,3 @@
+//! Subcommands of the `crosswalk` binary that live in their own files.
+
+pub mod mapping;
