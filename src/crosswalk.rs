@@ -6,7 +6,7 @@
 //! MARCspec for MARC, namespace-blind paths for EAD and DC. See `docs/crosswalk-language.md`.
 //!
 //! ```
-//! use crosswalk::crosswalk::{AnyMapping, RecordContext};
+//! use crosswalk::crosswalk::AnyMapping;
 //! let mapping = AnyMapping::load("mappings/dc-dcterms.toml")?;
 //! assert_eq!(mapping.format(), "dc");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
@@ -43,8 +43,7 @@ impl AnyMapping {
     /// Loads a mapping file for the format it declares.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, MappingError> {
         let parsed = compile::parse(path.as_ref())?;
-        let (src, main) = &parsed.files[0];
-        let _ = src;
+        let (_, main) = &parsed.files[0];
         match main.crosswalk.format.get_ref().as_str() {
             "marc" => Ok(Self::Marc(Mapping::compile(parsed)?)),
             "ead" => Ok(Self::Ead(Mapping::compile(parsed)?)),

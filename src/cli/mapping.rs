@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
-use crosswalk::crosswalk::{record_graph, AnyMapping, Coverage, Item, Mapping, RecordContext, Source};
+use crosswalk::crosswalk::{
+    record_graph, AnyMapping, Coverage, Item, Mapping, RecordContext, Source,
+};
 use crosswalk::diagnostic::Location;
 use crosswalk::select::Scope;
 use crosswalk::{dc, ead, marc};
@@ -108,7 +110,8 @@ fn load(path: &Path) -> Result<AnyMapping> {
 }
 
 fn sniff_format(path: &Path) -> Result<String> {
-    let mut r = BufReader::new(File::open(path).with_context(|| format!("reading {}", path.display()))?);
+    let mut r =
+        BufReader::new(File::open(path).with_context(|| format!("reading {}", path.display()))?);
     match crosswalk::sniff::sniff(&mut r)? {
         Some(s) => Ok(s.format().to_string()),
         None => bail!("{}: cannot tell its format; give --format", path.display()),
@@ -194,7 +197,11 @@ fn test(mappings: &[PathBuf]) -> Result<bool> {
             }
         }
         let passed = results.iter().filter(|r| r.passed()).count();
-        println!("{}: {passed} passed, {} failed", path.display(), results.len() - passed);
+        println!(
+            "{}: {passed} passed, {} failed",
+            path.display(),
+            results.len() - passed
+        );
     }
     Ok(all)
 }
@@ -260,9 +267,17 @@ fn coverage<R: Source>(mapping: &Mapping<R>, inputs: &[PathBuf], top: usize) -> 
         cov.records,
         total,
         selected,
-        if total == 0 { 100.0 } else { selected as f64 * 100.0 / total as f64 }
+        if total == 0 {
+            100.0
+        } else {
+            selected as f64 * 100.0 / total as f64
+        }
     )?;
-    writeln!(out, "{:>10} {:>10}  item (never selected / present)", "unselected", "present")?;
+    writeln!(
+        out,
+        "{:>10} {:>10}  item (never selected / present)",
+        "unselected", "present"
+    )?;
     for (key, missed, present) in cov.unselected().into_iter().take(top) {
         writeln!(out, "{missed:>10} {present:>10}  {key}")?;
     }
@@ -309,7 +324,10 @@ pub fn convert(mapping: &Path, inputs: &[PathBuf], to: &str, collection: &str) -
         .filter(|f| {
             matches!(
                 f,
-                RdfFormat::NTriples | RdfFormat::NQuads | RdfFormat::Turtle | RdfFormat::JsonLd { .. }
+                RdfFormat::NTriples
+                    | RdfFormat::NQuads
+                    | RdfFormat::Turtle
+                    | RdfFormat::JsonLd { .. }
             )
         })
         .with_context(|| format!("--to {to:?}: use nt, nq, ttl or jsonld"))?;
@@ -342,10 +360,12 @@ fn convert_with<R: Source>(
             eprintln!("{d}");
         }
         let graph = match format {
-            RdfFormat::NQuads => match record_graph(mapping.base(), collection, &output.record_id) {
-                Some(g) => GraphName::NamedNode(g),
-                None => GraphName::DefaultGraph,
-            },
+            RdfFormat::NQuads => {
+                match record_graph(mapping.base(), collection, &output.record_id) {
+                    Some(g) => GraphName::NamedNode(g),
+                    None => GraphName::DefaultGraph,
+                }
+            }
             _ => GraphName::DefaultGraph,
         };
         for e in &output.triples {

@@ -105,13 +105,16 @@ impl<R: Selectable> Mapping<R> {
             let mut list = Vec::new();
             let scopes = match &res.for_each {
                 None => vec![Scope::RECORD],
-                Some(sel) => {
+                Some(sels) => {
                     let mut scopes = Vec::new();
-                    record.select(sel, Scope::RECORD, &mut |s| {
-                        if scopes.last() != Some(&s.scope) {
-                            scopes.push(s.scope);
-                        }
-                    });
+                    for sel in sels {
+                        record.select(sel, Scope::RECORD, &mut |s| {
+                            if scopes.last() != Some(&s.scope) {
+                                scopes.push(s.scope);
+                            }
+                        });
+                    }
+                    scopes.sort();
                     scopes.dedup();
                     scopes
                 }
@@ -128,7 +131,10 @@ impl<R: Selectable> Mapping<R> {
                 }
                 match self.expand(&res.iri, record, ctx, &out.record_id, &key, None) {
                     Ok(iri) => list.push((scope, iri)),
-                    Err(e) => out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &res.name, e)),
+                    Err(e) => {
+                        out.diagnostics
+                            .push(self.diagnostic(ctx, &out.record_id, &res.name, e))
+                    }
                 }
             }
             instances.push(list);
@@ -144,7 +150,11 @@ impl<R: Selectable> Mapping<R> {
             for (scope, iri) in &instances[ri] {
                 let subject = NamedOrBlankNode::from(iri.clone());
                 for t in &res.types {
-                    push(out, Triple::new(subject.clone(), rdf_type(), t.clone()), Provenance::Type { resource: ri });
+                    push(
+                        out,
+                        Triple::new(subject.clone(), rdf_type(), t.clone()),
+                        Provenance::Type { resource: ri },
+                    );
                 }
                 for (li, link) in res.links.iter().enumerate() {
                     if let Some(c) = &link.when {
@@ -152,17 +162,29 @@ impl<R: Selectable> Mapping<R> {
                             continue;
                         }
                     }
-                    let from: Vec<NamedNode> = instances[link.from].iter().map(|(_, n)| n.clone()).collect();
+                    let from: Vec<NamedNode> = instances[link.from]
+                        .iter()
+                        .map(|(_, n)| n.clone())
+                        .collect();
                     for f in from {
-                        let prov = Provenance::Link { resource: ri, link: li };
-                        push(out, Triple::new(f.clone(), link.predicate.clone(), iri.clone()), prov);
+                        let prov = Provenance::Link {
+                            resource: ri,
+                            link: li,
+                        };
+                        push(
+                            out,
+                            Triple::new(f.clone(), link.predicate.clone(), iri.clone()),
+                            prov,
+                        );
                         if let Some(inv) = &link.inverse {
                             push(out, Triple::new(iri.clone(), inv.clone(), f), prov);
                         }
                     }
                 }
                 for (rule_i, rule) in res.rules.iter().enumerate() {
-                    self.apply_rule(record, ctx, &instances, ri, rule_i, rule, *scope, &subject, out);
+                    self.apply_rule(
+                        record, ctx, &instances, ri, rule_i, rule, *scope, &subject, out,
+                    );
                 }
             }
         }
@@ -193,33 +215,65 @@ impl<R: Selectable> Mapping<R> {
                 lang: None,
                 origin: None,
             }),
-            Source::Select(sel) => record.select(sel, scope, &mut |s| {
-                out.selected.push((s.scope, s.part));
-                flows.push(Flow {
-                    out: Output::plain(s.value.into_owned()),
-                    lang: s.lang,
-                    origin: Some((s.scope, s.part)),
-                })
-            }),
+            Source::Select(sels) => {
+                for sel in sels {
+                    record.select(sel, scope, &mut |s| {
+                        out.selected.push((s.scope, s.part));
+                        flows.push(Flow {
+                            out: Output::plain(s.value.into_owned()),
+                            lang: s.lang,
+                            origin: Some((s.scope, s.part)),
+                        })
+                    });
+                }
+                if sels.len() > 1 {
+                    // Several selectors: values in record order.
+                    flows.sort_by_key(|f| f.origin.map(|(s, _)| s));
+                }
+            }
         }
         for (tname, t) in &rule.transforms {
-            let list_op = matches!(*tname, "join" | "default");
-            if list_op {
-                let values: Vec<Output> = flows.iter().map(|f| f.out.clone()).collect();
-                let (lang, origin) = flows.first().map_or((None, None), |f| (f.lang, f.origin));
-                match t.apply_list(&values) {
-                    Ok(outs) => {
-                        flows = outs
-                            .into_iter()
-                            .map(|o| Flow { out: o, lang, origin })
-                            .collect()
-                    }
-                    Err(e) => {
-                        let msg = format!("rule {:?}: {tname}: {e}", rule.name);
-                        out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
-                        return;
+            if *tname == "join" || *tname == "default" {
+                // `join` works per field / element (values of one occurrence together);
+                // `default` on the whole selection.
+                let mut groups: Vec<Vec<Flow<'_>>> = Vec::new();
+                for f in flows {
+                    let same = *tname == "join"
+                        && groups
+                            .last()
+                            .and_then(|g| g.last())
+                            .is_some_and(|l| l.origin.map(|o| o.0) == f.origin.map(|o| o.0));
+                    if same || (*tname == "default" && !groups.is_empty()) {
+                        groups.last_mut().expect("a group").push(f);
+                    } else {
+                        groups.push(vec![f]);
                     }
                 }
+                if groups.is_empty() {
+                    groups.push(Vec::new());
+                }
+                let mut next = Vec::new();
+                for g in groups {
+                    let values: Vec<Output> = g.iter().map(|f| f.out.clone()).collect();
+                    let (lang, origin) = g.first().map_or((None, None), |f| (f.lang, f.origin));
+                    match t.apply_list(&values) {
+                        Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
+                            out: o,
+                            lang,
+                            origin,
+                        })),
+                        Err(e) => {
+                            let msg = format!("rule {:?}: {tname}: {e}", rule.name);
+                            out.diagnostics.push(self.diagnostic(
+                                ctx,
+                                &out.record_id,
+                                &self.resources[ri].name,
+                                msg,
+                            ));
+                        }
+                    }
+                }
+                flows = next;
                 continue;
             }
             let mut next = Vec::with_capacity(flows.len());
@@ -236,7 +290,12 @@ impl<R: Selectable> Mapping<R> {
                             .map(|(s, p)| format!(" at {}", record.origin(s, p)))
                             .unwrap_or_default();
                         let msg = format!("rule {:?}{origin}: {tname}: {e}", rule.name);
-                        out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
+                        out.diagnostics.push(self.diagnostic(
+                            ctx,
+                            &out.record_id,
+                            &self.resources[ri].name,
+                            msg,
+                        ));
                     }
                 }
             }
@@ -256,10 +315,13 @@ impl<R: Selectable> Mapping<R> {
                     }
                     match (&f.out.tag, datatype, lang) {
                         (Tag::Datatype(d), _, _) => {
-                            Literal::new_typed_literal(value, NamedNode::new_unchecked(d.iri())).into()
+                            Literal::new_typed_literal(value, NamedNode::new_unchecked(d.iri()))
+                                .into()
                         }
                         (Tag::Language(l), _, _) => language_literal(value, l),
-                        (Tag::None, Some(d), _) => Literal::new_typed_literal(value, d.clone()).into(),
+                        (Tag::None, Some(d), _) => {
+                            Literal::new_typed_literal(value, d.clone()).into()
+                        }
                         (Tag::None, None, Some(Some(l))) => language_literal(value, l),
                         (Tag::None, None, Some(None)) => match f.lang {
                             Some(l) if !l.is_empty() => language_literal(value, l),
@@ -277,7 +339,12 @@ impl<R: Selectable> Mapping<R> {
                         Ok(n) => n.into(),
                         Err(e) => {
                             let msg = format!("rule {:?}: {e}", rule.name);
-                            out.diagnostics.push(self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg));
+                            out.diagnostics.push(self.diagnostic(
+                                ctx,
+                                &out.record_id,
+                                &self.resources[ri].name,
+                                msg,
+                            ));
                             continue;
                         }
                     }
@@ -294,21 +361,37 @@ impl<R: Selectable> Mapping<R> {
                         same_scope
                     };
                     for n in targets {
-                        push(out, Triple::new(subject.clone(), rule.predicate.clone(), n.clone()), prov);
+                        push(
+                            out,
+                            Triple::new(subject.clone(), rule.predicate.clone(), n.clone()),
+                            prov,
+                        );
                     }
                     continue;
                 }
             };
-            push(out, Triple::new(subject.clone(), rule.predicate.clone(), object), prov);
+            push(
+                out,
+                Triple::new(subject.clone(), rule.predicate.clone(), object),
+                prov,
+            );
         }
     }
 
-    fn holds(&self, record: &R, c: &Condition<R::Selector>, scope: Scope, selected: &mut Vec<(Scope, u32)>) -> bool {
+    fn holds(
+        &self,
+        record: &R,
+        c: &Condition<R::Selector>,
+        scope: Scope,
+        selected: &mut Vec<(Scope, u32)>,
+    ) -> bool {
         let mut values: Vec<String> = Vec::new();
-        record.select(&c.selector, scope, &mut |s| {
-            selected.push((s.scope, s.part));
-            values.push(s.value.into_owned());
-        });
+        for sel in &c.selectors {
+            record.select(sel, scope, &mut |s| {
+                selected.push((s.scope, s.part));
+                values.push(s.value.into_owned());
+            });
+        }
         if !c.exists {
             return values.is_empty();
         }
@@ -320,7 +403,9 @@ impl<R: Selectable> Mapping<R> {
             ok &= values.iter().any(|v| eq.iter().any(|e| e == v));
         }
         if let Some(sw) = &c.starts_with {
-            ok &= values.iter().any(|v| sw.iter().any(|e| v.starts_with(e.as_str())));
+            ok &= values
+                .iter()
+                .any(|v| sw.iter().any(|e| v.starts_with(e.as_str())));
         }
         if let Some(ne) = &c.not_equals {
             ok &= !values.iter().any(|v| ne.iter().any(|e| e == v));
@@ -329,7 +414,13 @@ impl<R: Selectable> Mapping<R> {
     }
 
     /// The normalised key of a resource instance: its key selectors' values, folded.
-    fn key(&self, record: &R, keys: &[R::Selector], scope: Scope, selected: &mut Vec<(Scope, u32)>) -> String {
+    fn key(
+        &self,
+        record: &R,
+        keys: &[R::Selector],
+        scope: Scope,
+        selected: &mut Vec<(Scope, u32)>,
+    ) -> String {
         let mut key = String::new();
         for sel in keys {
             record.select(sel, scope, &mut |s| {
@@ -379,14 +470,24 @@ impl<R: Selectable> Mapping<R> {
                 }
                 Piece::Var(name) => match record.variable(name) {
                     Some(v) => encode_into(&mut iri, &v),
-                    None => return Err(format!("template variable {{{name}}} has no value for this record")),
+                    None => {
+                        return Err(format!(
+                            "template variable {{{name}}} has no value for this record"
+                        ))
+                    }
                 },
             }
         }
         NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))
     }
 
-    fn diagnostic(&self, ctx: &RecordContext, record_id: &str, resource: &str, message: impl Into<String>) -> Diagnostic {
+    fn diagnostic(
+        &self,
+        ctx: &RecordContext,
+        record_id: &str,
+        resource: &str,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             severity: Severity::Warning,
             kind: "rule-failed",
@@ -439,7 +540,10 @@ pub(crate) fn fold(value: &str) -> String {
 
 /// A readable IRI segment of a folded key: spaces to `-`, at most 60 characters.
 fn slug(key: &str) -> String {
-    key.chars().take(60).map(|c| if c == ' ' { '-' } else { c }).collect()
+    key.chars()
+        .take(60)
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
 }
 
 /// The IRI of the named graph that holds one source record's triples:

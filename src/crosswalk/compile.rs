@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use oxrdf::NamedNode;
 use toml::Spanned;
 
-use super::spec::{ConditionSpec, ExampleSpec, MappingFile, ResourceSpec, RuleSpec};
+use super::spec::{ConditionSpec, ExampleSpec, MappingFile, ResourceSpec, RuleSpec, Selectors};
 use super::transform::CompiledTransform;
 use crate::select::Selectable;
 
@@ -56,7 +56,11 @@ pub(crate) struct SourceText {
 impl SourceText {
     fn error(&self, offset: usize, message: impl Into<String>) -> MappingError {
         let offset = offset.min(self.text.len());
-        let before = &self.text[..self.text.floor_char_boundary_compat(offset)];
+        let mut at = offset;
+        while at > 0 && !self.text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let before = &self.text[..at];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         MappingError {
@@ -73,7 +77,12 @@ impl SourceText {
 
     /// An error inside a spanned string value: `offset` counts characters of the value; the span
     /// includes the opening quote.
-    fn inside(&self, spanned: &Spanned<String>, offset: usize, message: impl Into<String>) -> MappingError {
+    fn inside(
+        &self,
+        spanned: &Spanned<String>,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> MappingError {
         let start = spanned.span().start + 1;
         let inner: usize = spanned
             .get_ref()
@@ -82,19 +91,6 @@ impl SourceText {
             .map(char::len_utf8)
             .sum();
         self.error(start + inner, message)
-    }
-}
-
-trait FloorBoundary {
-    fn floor_char_boundary_compat(&self, i: usize) -> usize;
-}
-
-impl FloorBoundary for String {
-    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
-        while i > 0 && !self.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
     }
 }
 
@@ -139,14 +135,14 @@ pub(crate) enum Object {
 /// Where a rule's values come from.
 #[derive(Debug)]
 pub(crate) enum Source<S> {
-    Select(S),
+    Select(Vec<S>),
     Constant(String),
 }
 
 /// A compiled condition.
 #[derive(Debug)]
 pub(crate) struct Condition<S> {
-    pub(crate) selector: S,
+    pub(crate) selectors: Vec<S>,
     pub(crate) equals: Option<Vec<String>>,
     pub(crate) starts_with: Option<Vec<String>>,
     pub(crate) not_equals: Option<Vec<String>>,
@@ -178,7 +174,7 @@ pub(crate) struct Link<S> {
 #[derive(Debug)]
 pub(crate) struct Resource<S> {
     pub(crate) name: String,
-    pub(crate) for_each: Option<S>,
+    pub(crate) for_each: Option<Vec<S>>,
     pub(crate) iri: Template,
     pub(crate) key: Vec<S>,
     pub(crate) types: Vec<NamedNode>,
@@ -221,7 +217,10 @@ pub(crate) fn parse(path: &Path) -> Result<Parsed, MappingError> {
     let mut hasher = Fnv::default();
     let mut queue = vec![path.to_path_buf()];
     while let Some(p) = queue.pop() {
-        if files.iter().any(|(s, _): &(SourceText, MappingFile)| s.path == p) {
+        if files
+            .iter()
+            .any(|(s, _): &(SourceText, MappingFile)| s.path == p)
+        {
             continue;
         }
         if files.len() > 64 {
@@ -335,13 +334,19 @@ impl<R: Selectable> Mapping<R> {
                         s.rule.extend(r.rule.iter().cloned());
                     }
                     Some(_) => {
-                        return Err(src.at(&r.name, format!("resource {:?} is defined twice", r.name.get_ref())))
+                        return Err(src.at(
+                            &r.name,
+                            format!("resource {:?} is defined twice", r.name.get_ref()),
+                        ))
                     }
                     None => specs.push((src, r.clone())),
                 }
             }
         }
-        let names: Vec<String> = specs.iter().map(|(_, s)| s.name.get_ref().clone()).collect();
+        let names: Vec<String> = specs
+            .iter()
+            .map(|(_, s)| s.name.get_ref().clone())
+            .collect();
         let c = Compiler {
             prefixes: &prefixes,
             names: &names,
@@ -353,10 +358,13 @@ impl<R: Selectable> Mapping<R> {
         if resources.is_empty() {
             return Err(main_src.error(0, "the mapping has no [[resource]] block"));
         }
-        let dir = main_src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dir = main_src
+            .path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
         // Transforms that read tables are compiled relative to the mapping's folder.
-        let mut i = 0;
-        for (src, spec) in &specs {
+        for (i, (src, spec)) in specs.iter().enumerate() {
             for (rule, rs) in resources[i].rules.iter_mut().zip(&spec.rule) {
                 for t in &rs.transforms {
                     let compiled = t
@@ -366,7 +374,6 @@ impl<R: Selectable> Mapping<R> {
                     rule.transforms.push((t.get_ref().name(), compiled));
                 }
             }
-            i += 1;
         }
         Ok(Mapping {
             name: main.crosswalk.name.clone(),
@@ -427,13 +434,48 @@ impl Compiler<'_> {
         src: &SourceText,
         s: &Spanned<String>,
     ) -> Result<R::Selector, MappingError> {
-        R::compile(s.get_ref()).map_err(|e| src.inside(s, e.offset, format!("selector: {}", e.message)))
+        R::compile(s.get_ref())
+            .map_err(|e| src.inside(s, e.offset, format!("selector: {}", e.message)))
+    }
+
+    fn selectors<R: Selectable>(
+        &self,
+        src: &SourceText,
+        s: &Selectors,
+    ) -> Result<Vec<R::Selector>, MappingError> {
+        let items = s.items();
+        if items.is_empty() {
+            return Err(src.at(&s.0, "an empty selector list"));
+        }
+        let start = s.0.span().start;
+        items
+            .into_iter()
+            .map(|i| {
+                R::compile(i).map_err(|e| {
+                    if s.is_one() {
+                        // Inside the quoted string: exact position.
+                        let inner: usize = i.chars().take(e.offset).map(char::len_utf8).sum();
+                        src.error(start + 1 + inner, format!("selector: {}", e.message))
+                    } else {
+                        src.error(
+                            start,
+                            format!(
+                                "selector {i:?}: {} (at character {})",
+                                e.message,
+                                e.offset + 1
+                            ),
+                        )
+                    }
+                })
+            })
+            .collect()
     }
 
     fn iri(&self, src: &SourceText, s: &Spanned<String>) -> Result<NamedNode, MappingError> {
         let text = s.get_ref();
         let expanded = expand_curie(self.prefixes, text).map_err(|m| src.at(s, m))?;
-        NamedNode::new(&expanded).map_err(|e| src.at(s, format!("{text:?} is not a valid IRI: {e}")))
+        NamedNode::new(&expanded)
+            .map_err(|e| src.at(s, format!("{text:?} is not a valid IRI: {e}")))
     }
 
     fn template(&self, src: &SourceText, s: &Spanned<String>) -> Result<Template, MappingError> {
@@ -446,7 +488,11 @@ impl Compiler<'_> {
                 pieces.push(Piece::Text(rest[..open].to_string()));
             }
             let Some(close) = rest[open..].find('}') else {
-                return Err(src.inside(s, text[..at + open].chars().count(), "unclosed { in template"));
+                return Err(src.inside(
+                    s,
+                    text[..at + open].chars().count(),
+                    "unclosed { in template",
+                ));
             };
             let var = &rest[open + 1..open + close];
             pieces.push(match var {
@@ -492,7 +538,7 @@ impl Compiler<'_> {
         c: &ConditionSpec,
     ) -> Result<Condition<R::Selector>, MappingError> {
         Ok(Condition {
-            selector: self.selector::<R>(src, &c.select)?,
+            selectors: self.selectors::<R>(src, &c.select)?,
             equals: c.equals.clone(),
             starts_with: c.starts_with.clone(),
             not_equals: c.not_equals.clone(),
@@ -513,9 +559,7 @@ impl Compiler<'_> {
         spec: &ResourceSpec,
     ) -> Result<Resource<R::Selector>, MappingError> {
         let iri = self.template(src, &spec.iri)?;
-        if spec.for_each.is_some()
-            && !(iri.uses(&Piece::Key) || iri.uses(&Piece::Hash))
-        {
+        if spec.for_each.is_some() && !(iri.uses(&Piece::Key) || iri.uses(&Piece::Hash)) {
             return Err(src.at(
                 &spec.iri,
                 "a for-each resource needs {key} or {hash} in its IRI (with `key` selectors), so that \
@@ -526,7 +570,10 @@ impl Compiler<'_> {
             return Err(src.at(&spec.iri, "{key} and {hash} need `key` selectors"));
         }
         if iri.uses(&Piece::Value) {
-            return Err(src.at(&spec.iri, "{value} is for rule objects; resources use {key} or {hash}"));
+            return Err(src.at(
+                &spec.iri,
+                "{value} is for rule objects; resources use {key} or {hash}",
+            ));
         }
         let mut links = Vec::new();
         for l in &spec.link {
@@ -534,7 +581,11 @@ impl Compiler<'_> {
                 from: self.resource_index(src, &l.from)?,
                 predicate: self.iri(src, &l.predicate)?,
                 inverse: l.inverse.as_ref().map(|i| self.iri(src, i)).transpose()?,
-                when: l.when.as_ref().map(|c| self.condition::<R>(src, c)).transpose()?,
+                when: l
+                    .when
+                    .as_ref()
+                    .map(|c| self.condition::<R>(src, c))
+                    .transpose()?,
             });
         }
         let mut rules = Vec::new();
@@ -546,7 +597,7 @@ impl Compiler<'_> {
             for_each: spec
                 .for_each
                 .as_ref()
-                .map(|s| self.selector::<R>(src, s))
+                .map(|s| self.selectors::<R>(src, s))
                 .transpose()?,
             iri,
             key: spec
@@ -559,22 +610,39 @@ impl Compiler<'_> {
                 .iter()
                 .map(|t| self.iri(src, t))
                 .collect::<Result<_, _>>()?,
-            when: spec.when.as_ref().map(|c| self.condition::<R>(src, c)).transpose()?,
+            when: spec
+                .when
+                .as_ref()
+                .map(|c| self.condition::<R>(src, c))
+                .transpose()?,
             links,
             rules,
         })
     }
 
-    fn rule<R: Selectable>(&self, src: &SourceText, r: &RuleSpec) -> Result<Rule<R::Selector>, MappingError> {
+    fn rule<R: Selectable>(
+        &self,
+        src: &SourceText,
+        r: &RuleSpec,
+    ) -> Result<Rule<R::Selector>, MappingError> {
         let source = match (&r.select, &r.value) {
-            (Some(s), None) => Source::Select(self.selector::<R>(src, s)?),
+            (Some(s), None) => Source::Select(self.selectors::<R>(src, s)?),
             (None, Some(v)) => Source::Constant(v.get_ref().clone()),
-            (None, None) if r.iri.is_some() || r.resource.is_some() => Source::Constant(String::new()),
+            (None, None) if r.iri.is_some() || r.resource.is_some() => {
+                Source::Constant(String::new())
+            }
             (Some(_), Some(v)) => return Err(src.at(v, "a rule has `select` or `value`, not both")),
-            (None, None) => return Err(src.at(&r.predicate, "the rule needs `select`, `value`, `iri` or `resource`")),
+            (None, None) => {
+                return Err(src.at(
+                    &r.predicate,
+                    "the rule needs `select`, `value`, `iri` or `resource`",
+                ))
+            }
         };
         let object = match (&r.iri, &r.resource) {
-            (Some(_), Some(res)) => return Err(src.at(res, "a rule emits `iri` or `resource`, not both")),
+            (Some(_), Some(res)) => {
+                return Err(src.at(res, "a rule emits `iri` or `resource`, not both"))
+            }
             (Some(t), None) => Object::Iri(self.template(src, t)?),
             (None, Some(res)) => Object::Resource(self.resource_index(src, res)?),
             (None, None) => Object::Literal {
@@ -591,13 +659,16 @@ impl Compiler<'_> {
             },
         };
         if r.datatype.is_some() && r.lang.is_some() {
-            return Err(src.at(&r.predicate, "a literal has a datatype or a language, not both"));
+            return Err(src.at(
+                &r.predicate,
+                "a literal has a datatype or a language, not both",
+            ));
         }
         let name = r.name.clone().unwrap_or_else(|| {
             let what = r
                 .select
                 .as_ref()
-                .map(|s| s.get_ref().clone())
+                .map(|s| s.items().join(" | "))
                 .or_else(|| r.value.as_ref().map(|v| format!("{:?}", v.get_ref())))
                 .unwrap_or_default();
             format!("{} ← {what}", r.predicate.get_ref())
@@ -608,14 +679,21 @@ impl Compiler<'_> {
             transforms: Vec::new(),
             predicate: self.iri(src, &r.predicate)?,
             object,
-            when: r.when.as_ref().map(|c| self.condition::<R>(src, c)).transpose()?,
+            when: r
+                .when
+                .as_ref()
+                .map(|c| self.condition::<R>(src, c))
+                .transpose()?,
         })
     }
 }
 
 /// Expands `prefix:local` with the known prefixes; an absolute IRI (`http://…`, `urn:…` with an
 /// unknown prefix) is returned as it is.
-pub(crate) fn expand_curie(prefixes: &BTreeMap<String, String>, text: &str) -> Result<String, String> {
+pub(crate) fn expand_curie(
+    prefixes: &BTreeMap<String, String>,
+    text: &str,
+) -> Result<String, String> {
     if let Some(iri) = text.strip_prefix('<').and_then(|t| t.strip_suffix('>')) {
         return Ok(iri.to_string());
     }
@@ -623,9 +701,13 @@ pub(crate) fn expand_curie(prefixes: &BTreeMap<String, String>, text: &str) -> R
         Some((p, local)) if !local.starts_with("//") => match prefixes.get(p) {
             Some(ns) => Ok(format!("{ns}{local}")),
             None if p == "urn" || p == "mailto" || p == "tag" => Ok(text.to_string()),
-            None => Err(format!("unknown prefix {p:?} in {text:?} (declare it under [prefixes])")),
+            None => Err(format!(
+                "unknown prefix {p:?} in {text:?} (declare it under [prefixes])"
+            )),
         },
         Some(_) => Ok(text.to_string()),
-        None => Err(format!("{text:?} is neither a CURIE (prefix:name) nor an IRI")),
+        None => Err(format!(
+            "{text:?} is neither a CURIE (prefix:name) nor an IRI"
+        )),
     }
 }

@@ -55,7 +55,9 @@ impl<R: Source> Mapping<R> {
                                 location,
                             };
                             let out = self.apply(&rec, &ctx);
-                            result.problems.extend(out.diagnostics.iter().map(|d| d.to_string()));
+                            result
+                                .problems
+                                .extend(out.diagnostics.iter().map(|d| d.to_string()));
                             produced.extend(out.triples.into_iter().map(|e| e.triple));
                         }
                         Item::Problem { message, .. } => result.problems.push(message),
@@ -78,7 +80,9 @@ impl<R: Source> Mapping<R> {
                             expected.insert(Triple::from(q));
                         }
                         Err(e) => {
-                            result.problems.push(format!("expect is not valid Turtle: {e}"));
+                            result
+                                .problems
+                                .push(format!("expect is not valid Turtle: {e}"));
                             break;
                         }
                     }
@@ -99,12 +103,21 @@ impl<R: Source> Mapping<R> {
             .iter()
             .map(|e| {
                 let why = match e.provenance {
-                    Provenance::Type { resource } => format!("{} type", self.resources[resource].name),
+                    Provenance::Type { resource } => {
+                        format!("{} type", self.resources[resource].name)
+                    }
                     Provenance::Link { resource, link } => {
                         let l = &self.resources[resource].links[link];
-                        format!("{} link from {}", self.resources[resource].name, self.resources[l.from].name)
+                        format!(
+                            "{} link from {}",
+                            self.resources[resource].name, self.resources[l.from].name
+                        )
                     }
-                    Provenance::Rule { resource, rule, origin } => {
+                    Provenance::Rule {
+                        resource,
+                        rule,
+                        origin,
+                    } => {
                         let r = &self.resources[resource];
                         let from = origin
                             .map(|(s, p)| format!(" ← {}", record.origin(s, p)))
@@ -187,7 +200,12 @@ pub fn coverage_key(origin: &str) -> String {
     // A MARC character range (`008/35-37`, `LDR/06`) or `/text()` is not an item of its own.
     if let Some(i) = out.rfind('/') {
         let tail = &out[i + 1..];
-        if tail == "text()" || (!tail.is_empty() && tail.chars().all(|c| c.is_ascii_digit() || c == '-' || c == '#')) {
+        if tail == "text()"
+            || (!tail.is_empty()
+                && tail
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || c == '-' || c == '#'))
+        {
             out.truncate(i);
         }
     }
@@ -202,7 +220,10 @@ mod tests {
     fn keys_from_origins() {
         assert_eq!(coverage_key("700[2]$e[0]"), "700$e");
         assert_eq!(coverage_key("008[0]/35-37"), "008");
-        assert_eq!(coverage_key("did[0]/unitdate[0]@normal"), "did/unitdate/@normal");
+        assert_eq!(
+            coverage_key("did[0]/unitdate[0]@normal"),
+            "did/unitdate/@normal"
+        );
         assert_eq!(coverage_key("header[0]/setSpec[1]"), "header/setSpec");
         assert_eq!(coverage_key("title[1]/text()"), "title");
     }

@@ -55,7 +55,7 @@ pub struct ResourceSpec {
     /// A selector: one resource per field / element it picks (its scope). Without it, one
     /// resource per record.
     #[serde(default)]
-    pub for_each: Option<Spanned<String>>,
+    pub for_each: Option<Selectors>,
     /// The IRI template (`{base}`, `{record}`, `{collection}`, `{key}`, `{hash}`, and format
     /// variables such as `{parent}`).
     pub iri: Spanned<String>,
@@ -100,9 +100,9 @@ pub struct RuleSpec {
     /// A name for explanations (defaults to the predicate and selector).
     #[serde(default)]
     pub name: Option<String>,
-    /// What to select (inside the resource's scope).
+    /// What to select (inside the resource's scope): one selector or a list.
     #[serde(default)]
-    pub select: Option<Spanned<String>>,
+    pub select: Option<Selectors>,
     /// A constant literal value instead of a selection.
     #[serde(default)]
     pub value: Option<Spanned<String>>,
@@ -134,8 +134,8 @@ pub struct RuleSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct ConditionSpec {
-    /// What to test (inside the current scope).
-    pub select: Spanned<String>,
+    /// What to test (inside the current scope): one selector or a list.
+    pub select: Selectors,
     /// True when some value equals one of these.
     #[serde(default)]
     pub equals: Option<Vec<String>>,
@@ -163,4 +163,34 @@ pub struct ExampleSpec {
     /// `true`: the expected triples must be all the output; `false` (default): they must be in it.
     #[serde(default)]
     pub complete: bool,
+}
+
+/// One selector, or a list of them whose values are taken together in record order.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(transparent)]
+pub struct Selectors(pub Spanned<OneOrMany>);
+
+/// `"245$a"` or `["500$a", "504$a"]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// One selector.
+    One(String),
+    /// Several.
+    Many(Vec<String>),
+}
+
+impl Selectors {
+    /// The selectors as written.
+    pub fn items(&self) -> Vec<&str> {
+        match self.0.get_ref() {
+            OneOrMany::One(s) => vec![s.as_str()],
+            OneOrMany::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// True for a single selector (whose character offsets map onto the file exactly).
+    pub fn is_one(&self) -> bool {
+        matches!(self.0.get_ref(), OneOrMany::One(_))
+    }
 }

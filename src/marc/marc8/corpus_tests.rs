@@ -133,7 +133,8 @@ fn read_oracle(path: &Path) -> BTreeMap<usize, Vec<Value<String>>> {
                     if let Ok(Some(c)) = r.resolve_char_ref() {
                         s.push(c);
                     } else {
-                        s.push_str(match r.as_ref() {
+                        let name: &[u8] = &r;
+                        s.push_str(match name {
                             b"amp" => "&",
                             b"lt" => "<",
                             b"gt" => ">",
