@@ -22,12 +22,15 @@ command -v yaz-marcdump >/dev/null || { echo "needs yaz-marcdump: apt-get instal
 python3 -c 'import pymarc, mrrc' 2>/dev/null || { echo "needs: pip install pymarc mrrc"; exit 1; }
 cargo build --release --quiet
 CW="${CARGO_TARGET_DIR:-target}/release/crosswalk"
-BYTES=$(stat -c %s "$MRC")
+BYTES=$(stat -L -c %s "$MRC")
+cat "$MRC" > /dev/null  # warm the page cache so that no tool pays for the first read
 
 # run NAME CMD... : prints "NAME seconds peak_rss_kib"
 run() {
   local name=$1; shift
-  local out; out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  local t; t=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>&1 || true
+  local out; out=$(tail -1 "$t"); rm -f "$t"
   echo "$name $out"
 }
 

@@ -20,7 +20,9 @@ CW="${CARGO_TARGET_DIR:-target}/release/crosswalk"
 
 run() {
   local name=$1 n=$2 file=$3; shift 3
-  local out; out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1)
+  local t; t=$(mktemp)
+  /usr/bin/time -f '%e %M' -o "$t" "$@" >/dev/null 2>&1 || true
+  local out; out=$(tail -1 "$t"); rm -f "$t"
   local bytes; bytes=$(stat -c %s "$file")
   echo "$name $n $bytes $out"
 }

@@ -70,6 +70,8 @@ pub struct RecordOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// Every (scope, part) a rule, key or condition selected: for `mapping coverage`.
     pub selected: Vec<(Scope, u32)>,
+    /// Hashes of the triples so far, for removing duplicates.
+    seen: std::collections::HashSet<u64>,
 }
 
 /// One value flowing through a rule: text, tag, language and origin.
@@ -91,6 +93,7 @@ impl<R: Selectable> Mapping<R> {
     /// Like [`Mapping::apply`], reusing `out`'s buffers.
     pub fn apply_into(&self, record: &R, ctx: &RecordContext, out: &mut RecordOutput) {
         out.triples.clear();
+        out.seen.clear();
         out.diagnostics.clear();
         out.selected.clear();
         out.subject = None;
@@ -512,9 +515,14 @@ fn language_literal(value: &str, lang: &str) -> Term {
 }
 
 fn push(out: &mut RecordOutput, triple: Triple, provenance: Provenance) {
-    if !out.triples.iter().any(|e| e.triple == triple) {
-        out.triples.push(Emitted { triple, provenance });
+    // Duplicates are found by hash first: a linear scan per triple made records quadratic.
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    std::hash::Hash::hash(&triple, &mut h);
+    let key = std::hash::Hasher::finish(&h);
+    if !out.seen.insert(key) && out.triples.iter().any(|e| e.triple == triple) {
+        return;
     }
+    out.triples.push(Emitted { triple, provenance });
 }
 
 /// Folds a value for keys: NFKD without marks, lower case, ISBD punctuation and spacing removed.

@@ -268,6 +268,9 @@ pub struct Marc8Decoder {
     g0: CodeSet,
     g1: CodeSet,
     pending: Vec<char>,
+    /// Set while decoding a value when its output may not be NFC (stacked marks, characters of
+    /// the non-Latin sets that are not NFC-stable); only then is the NFC pass run.
+    risky: bool,
 }
 
 impl Default for Marc8Decoder {
@@ -286,6 +289,7 @@ impl Marc8Decoder {
             g0: CodeSet::BasicLatin,
             g1: CodeSet::Ansel,
             pending: Vec::new(),
+            risky: false,
         }
     }
 
@@ -350,6 +354,7 @@ impl Marc8Decoder {
     fn decode_value(&mut self, bytes: &[u8], out: &mut String, problems: &mut Vec<DecodeProblem>) {
         let start = out.len();
         let mut non_ascii = false;
+        self.risky = false;
         let mut i = 0;
         let n = bytes.len();
         while i < n {
@@ -395,6 +400,14 @@ impl Marc8Decoder {
             match lookup(set, code) {
                 Some(Mapping::Char(c)) => {
                     non_ascii |= !c.is_ascii();
+                    // Basic and Extended Latin (ANSEL) letters are all NFC-stable; a character of
+                    // another set is checked on its own.
+                    if !c.is_ascii()
+                        && !matches!(set, CodeSet::BasicLatin | CodeSet::Ansel)
+                        && is_nfc_quick(std::iter::once(c)) != IsNormalized::Yes
+                    {
+                        self.risky = true;
+                    }
                     self.base(c, out);
                 }
                 Some(Mapping::Combining(c)) => {
@@ -443,7 +456,7 @@ impl Marc8Decoder {
             non_ascii = true;
             self.base(DOTTED_CIRCLE, out);
         }
-        if non_ascii {
+        if non_ascii && self.risky {
             normalize_tail(out, start);
         }
     }
@@ -452,6 +465,7 @@ impl Marc8Decoder {
     fn base(&mut self, c: char, out: &mut String) {
         // The common case, one mark with a precomposed form, is composed here so that the NFC
         // pass at the end finds the text already normalized; anything else is left to it.
+        // A base with one mark that does not compose (w̌) is NFC as it stands.
         if let [m] = self.pending[..] {
             self.pending.clear();
             match unicode_normalization::char::compose(c, m) {
@@ -462,6 +476,10 @@ impl Marc8Decoder {
                 }
             }
             return;
+        }
+        if self.pending.len() > 1 {
+            // Stacked marks: composition and canonical order are left to the NFC pass.
+            self.risky = true;
         }
         out.push(c);
         for m in self.pending.drain(..) {
@@ -582,6 +600,11 @@ fn printable_ascii_run(bytes: &[u8]) -> usize {
 pub(crate) fn normalize_tail(out: &mut String, start: usize) {
     let tail = &out[start..];
     if tail.is_ascii() || is_nfc_quick(tail.chars()) == IsNormalized::Yes {
+        return;
+    }
+    // "Maybe" (a mark that did not compose, as on w̌): the full check allocates nothing, and
+    // most such text is NFC already.
+    if unicode_normalization::is_nfc(tail) {
         return;
     }
     let nfc: String = tail.nfc().collect();
