@@ -6,7 +6,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use crosswalk::crosswalk::{AnyMapping, Item, Mapping, RecordContext, Source};
-use crosswalk::{dc, marc};
+use crosswalk::{dc, ead, marc};
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -14,7 +14,7 @@ fn root() -> &'static Path {
 
 #[test]
 fn shipped_mappings_pass_their_examples() {
-    for name in ["marc21-dcterms.toml", "dc-dcterms.toml"] {
+    for name in ["marc21-dcterms.toml", "dc-dcterms.toml", "ead-dcterms.toml"] {
         let m = AnyMapping::load(root().join("mappings").join(name)).unwrap();
         let results = m.run_examples();
         assert!(!results.is_empty(), "{name} has examples");
@@ -148,4 +148,9 @@ fn every_corpus_record_goes_through_its_crosswalk() {
     let (r, t, f) = run_corpus(&m, &[corpus.join("dc")]);
     eprintln!("dc-dcterms: {r} records, {t} triples, {f} rule failures");
     assert!(r > 2400, "{r}");
+    let m: Mapping<ead::Component> =
+        Mapping::load(root().join("mappings/ead-dcterms.toml")).unwrap();
+    let (r, t, f) = run_corpus(&m, &[corpus.join("ead")]);
+    eprintln!("ead-dcterms: {r} records, {t} triples, {f} rule failures");
+    assert!(r > 5000, "{r}");
 }
