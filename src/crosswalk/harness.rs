@@ -197,6 +197,12 @@ pub fn coverage_key(origin: &str) -> String {
             _ => out.push(c),
         }
     }
+    // The record element itself is `.` in origins but has no name in inventory keys.
+    if let Some(rest) = out.strip_prefix("./") {
+        out = rest.to_string();
+    } else if out == "." {
+        out.clear();
+    }
     // A MARC character range (`008/35-37`, `LDR/06`) or `/text()` is not an item of its own.
     if let Some(i) = out.rfind('/') {
         let tail = &out[i + 1..];
@@ -226,5 +232,6 @@ mod tests {
         );
         assert_eq!(coverage_key("header[0]/setSpec[1]"), "header/setSpec");
         assert_eq!(coverage_key("title[1]/text()"), "title");
+        assert_eq!(coverage_key(".@level"), "@level");
     }
 }
