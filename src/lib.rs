@@ -9,6 +9,7 @@ pub mod ead;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod marc;
+pub mod records;
 pub mod select;
 pub mod sniff;
 pub mod xml;

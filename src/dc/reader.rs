@@ -213,7 +213,7 @@ impl<R: BufRead> Reader<R> {
 
     /// An iterator over the remaining records.
     pub fn records(&mut self) -> Records<'_, R> {
-        Records { reader: self }
+        crate::records::Records::new(self)
     }
 
     fn location(&self, position: Position) -> Location {
@@ -702,21 +702,15 @@ impl Pool {
     }
 }
 
-/// The iterator returned by [`Reader::records`]. Stops after the first error.
-pub struct Records<'r, R: BufRead> {
-    reader: &'r mut Reader<R>,
-}
+/// Iterator over the records of a [`Reader`], from [`Reader::records`].
+pub type Records<'r, R> = crate::records::Records<'r, Reader<R>>;
 
-impl<R: BufRead> Iterator for Records<'_, R> {
-    type Item = Result<Record, Error>;
+impl<R: BufRead> crate::records::ReadRecord for Reader<R> {
+    type Record = Record;
+    type Error = Error;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut record = Record::new();
-        match self.reader.read_record(&mut record) {
-            Ok(true) => Some(Ok(record)),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-        }
+    fn read_record(&mut self, record: &mut Record) -> Result<bool, Error> {
+        Reader::read_record(self, record)
     }
 }
 

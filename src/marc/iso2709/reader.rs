@@ -249,6 +249,8 @@ impl<R: Read> Reader<R> {
         let (terminated, overflow) = match self.read_chunk(&mut raw) {
             Ok(r) => r,
             Err(e) => {
+                // An I/O error ends the input: the iterator must not call again forever.
+                self.done = true;
                 *rec.raw_mut() = raw;
                 return Err(e.into());
             }
@@ -368,7 +370,7 @@ impl<R: Read> Reader<R> {
     /// assert_eq!(results[1].as_ref().unwrap_err().raw(), b"garbage\x1d");
     /// ```
     pub fn records(&mut self) -> Records<'_, R> {
-        Records { reader: self }
+        crate::records::Records::new(self)
     }
 
     /// Appends the next chunk (up to and including a 0x1D, or to the end of the input) to `raw`,
@@ -406,27 +408,15 @@ impl<R: Read> Reader<R> {
     }
 }
 
-/// Iterator over a [`Reader`]'s records; see [`Reader::records`].
-#[derive(Debug)]
-pub struct Records<'r, R> {
-    reader: &'r mut Reader<R>,
-}
+/// Iterator over the records of a [`Reader`], from [`Reader::records`].
+pub type Records<'r, R> = crate::records::Records<'r, Reader<R>>;
 
-impl<R: Read> Iterator for Records<'_, R> {
-    type Item = Result<RecordBuf, Error>;
+impl<R: Read> crate::records::ReadRecord for Reader<R> {
+    type Record = RecordBuf;
+    type Error = Error;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut rec = RecordBuf::new();
-        match self.reader.read_record(&mut rec) {
-            Ok(true) => Some(Ok(rec)),
-            Ok(false) => None,
-            Err(e) => {
-                if matches!(e, Error::Io(_)) {
-                    self.reader.done = true;
-                }
-                Some(Err(e))
-            }
-        }
+    fn read_record(&mut self, record: &mut RecordBuf) -> Result<bool, Error> {
+        Reader::read_record(self, record)
     }
 }
 

@@ -106,7 +106,7 @@ impl<R: BufRead> Reader<R> {
 
     /// An iterator over the remaining records; it ends after the last record or a fatal error.
     pub fn records(&mut self) -> Records<'_, R> {
-        Records { reader: self }
+        crate::records::Records::new(self)
     }
 
     fn position(&self) -> Position {
@@ -590,19 +590,13 @@ fn push_field(rec: &mut RecordBuf, check: &mut RecordCheck, tag: Tag, value: &Va
 }
 
 /// Iterator over the records of a [`Reader`], from [`Reader::records`].
-pub struct Records<'r, R: BufRead> {
-    reader: &'r mut Reader<R>,
-}
+pub type Records<'r, R> = crate::records::Records<'r, Reader<R>>;
 
-impl<R: BufRead> Iterator for Records<'_, R> {
-    type Item = Result<RecordBuf, Error>;
+impl<R: BufRead> crate::records::ReadRecord for Reader<R> {
+    type Record = RecordBuf;
+    type Error = Error;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut rec = RecordBuf::new();
-        match self.reader.read_record(&mut rec) {
-            Ok(true) => Some(Ok(rec)),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-        }
+    fn read_record(&mut self, record: &mut RecordBuf) -> Result<bool, Error> {
+        Reader::read_record(self, record)
     }
 }

@@ -139,7 +139,7 @@ impl<R: BufRead> Reader<R> {
     /// An iterator over the remaining records, each a new [`RecordBuf`]. It ends after the last
     /// record or after an XML error (which it yields).
     pub fn records(&mut self) -> Records<'_, R> {
-        Records { reader: self }
+        crate::records::Records::new(self)
     }
 
     /// Number of records met so far (read, repaired or rejected).
@@ -348,19 +348,13 @@ fn is_xml_space(s: &str) -> bool {
 }
 
 /// Iterator over the records of a [`Reader`], from [`Reader::records`].
-pub struct Records<'r, R: BufRead> {
-    reader: &'r mut Reader<R>,
-}
+pub type Records<'r, R> = crate::records::Records<'r, Reader<R>>;
 
-impl<R: BufRead> Iterator for Records<'_, R> {
-    type Item = Result<RecordBuf, Error>;
+impl<R: BufRead> crate::records::ReadRecord for Reader<R> {
+    type Record = RecordBuf;
+    type Error = Error;
 
-    fn next(&mut self) -> Option<Self::Item> {
-        let mut rec = RecordBuf::new();
-        match self.reader.read_record(&mut rec) {
-            Ok(true) => Some(Ok(rec)),
-            Ok(false) => None,
-            Err(e) => Some(Err(e)),
-        }
+    fn read_record(&mut self, record: &mut RecordBuf) -> Result<bool, Error> {
+        Reader::read_record(self, record)
     }
 }
