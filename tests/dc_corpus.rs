@@ -6,25 +6,14 @@
 //! for `<record>` / `<record ` / `<PREFIX:record` start tags (and by `xmllint` when installed). For
 //! the other files the expected count is listed below with its reason.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crosswalk::dc::check::{check_reader, FileCheck};
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
+#[path = "support/shared.rs"]
+mod support;
+use support::files;
 
 /// Start tags named `record` (any prefix), outside comments; a plain byte scan.
 fn scan_records(bytes: &[u8]) -> u64 {

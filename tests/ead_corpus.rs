@@ -8,36 +8,15 @@
 
 use std::fs::File;
 use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use crosswalk::ead::check::check_file;
 use crosswalk::ead::{Component, Reader};
 
-fn shared() -> Option<PathBuf> {
-    match std::env::var_os("CROSSWALK_SHARED") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            eprintln!("note: CROSSWALK_SHARED unset; EAD corpus tests skipped");
-            None
-        }
-    }
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
+#[path = "support/shared.rs"]
+mod support;
+use support::{files, shared};
 
 const XPATH: &str = "count(//*[local-name()='c' or (string-length(local-name())=3 and \
     starts-with(local-name(),'c') and translate(substring(local-name(),2),'0123456789','')='' and \

@@ -18,34 +18,13 @@ use crosswalk::marc::RecordBuf;
 use quick_xml::events::Event;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+#[path = "support/shared.rs"]
+mod support;
+use support::{files, shared};
+
 /// Compare only records that yaz read as UTF-8 (leader/09 `a`). Set to `true` once the MARC-8
 /// decoder is in place to compare every `ok` record.
 const COMPARE_MARC8: bool = true;
-
-fn shared() -> Option<PathBuf> {
-    match std::env::var_os("CROSSWALK_SHARED") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            eprintln!("note: CROSSWALK_SHARED is not set; corpus test skipped");
-            None
-        }
-    }
-}
-
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
-}
 
 /// The corpus files with their path relative to `corpus/`.
 fn corpus(shared: &Path) -> Vec<(PathBuf, String)> {

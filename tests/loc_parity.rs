@@ -23,18 +23,12 @@ use crosswalk::marc::{iso2709, xml, RecordBuf};
 use oxrdf::{NamedOrBlankNode, Term};
 use unicode_normalization::UnicodeNormalization;
 
+#[path = "support/shared.rs"]
+mod support;
+use support::shared;
+
 const DC: &str = "http://purl.org/dc/elements/1.1/";
 const DCT: &str = "http://purl.org/dc/terms/";
-
-fn shared() -> Option<PathBuf> {
-    match std::env::var_os("CROSSWALK_SHARED") {
-        Some(p) => Some(PathBuf::from(p)),
-        None => {
-            eprintln!("CROSSWALK_SHARED is not set: LoC parity test skipped");
-            None
-        }
-    }
-}
 
 /// DCMI sub-properties we emit for each DC element.
 fn predicates(element: &str) -> Vec<String> {
