@@ -204,7 +204,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn print_counts(out: &mut impl Write, label: &str, counts: &BTreeMap<String, u64>) -> Result<()> {
+fn print_counts(
+    out: &mut (impl Write + ?Sized),
+    label: &str,
+    counts: &BTreeMap<String, u64>,
+) -> io::Result<()> {
     if !counts.is_empty() {
         let list: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
         writeln!(out, "  {label}: {}", list.join(", "))?;
@@ -255,11 +259,7 @@ fn marc_check(
             check.records,
             check.repaired,
             check.rejected,
-            if check.ok {
-                ""
-            } else {
-                "; NOT READ TO ITS END"
-            }
+            not_read(check.ok)
         )?;
         print_counts(&mut out, "diagnostics", &check.diagnostics)?;
         for e in &check.errors {
@@ -366,38 +366,63 @@ fn marc_convert(
     Ok(all_ok)
 }
 
-fn ead_check(inputs: &[PathBuf], json: bool) -> Result<bool> {
+/// Runs `check` over every input and prints one JSON object per file, or `human`'s lines;
+/// returns whether every file was read to its end.
+fn print_checks<C: serde::Serialize>(
+    inputs: &[PathBuf],
+    json: bool,
+    check: impl Fn(&Path) -> C,
+    ok: impl Fn(&C) -> bool,
+    human: impl Fn(&mut dyn Write, &C) -> io::Result<()>,
+) -> Result<bool> {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut all_ok = true;
     for path in inputs {
-        let check = crosswalk::ead::check::check_file(path);
-        all_ok &= check.ok;
+        let c = check(path);
+        all_ok &= ok(&c);
         if json {
-            serde_json::to_writer(&mut out, &check)?;
+            serde_json::to_writer(&mut out, &c)?;
             writeln!(out)?;
-            continue;
-        }
-        writeln!(
-            out,
-            "{}: {} document(s), {} collection(s), {} components{}",
-            check.file,
-            check.documents,
-            check.collections,
-            check.components,
-            if check.ok {
-                ""
-            } else {
-                "; NOT READ TO ITS END"
-            }
-        )?;
-        print_counts(&mut out, "levels", &check.levels)?;
-        print_counts(&mut out, "diagnostics", &check.diagnostics)?;
-        if let Some(e) = &check.error {
-            writeln!(out, "  error: {e}")?;
+        } else {
+            human(&mut out, &c)?;
         }
     }
     out.flush()?;
     Ok(all_ok)
+}
+
+fn not_read(ok: bool) -> &'static str {
+    if ok {
+        ""
+    } else {
+        "; NOT READ TO ITS END"
+    }
+}
+
+fn ead_check(inputs: &[PathBuf], json: bool) -> Result<bool> {
+    print_checks(
+        inputs,
+        json,
+        |p| crosswalk::ead::check::check_file(p),
+        |c| c.ok,
+        |out, c| {
+            writeln!(
+                out,
+                "{}: {} document(s), {} collection(s), {} components{}",
+                c.file,
+                c.documents,
+                c.collections,
+                c.components,
+                not_read(c.ok)
+            )?;
+            print_counts(out, "levels", &c.levels)?;
+            print_counts(out, "diagnostics", &c.diagnostics)?;
+            if let Some(e) = &c.error {
+                writeln!(out, "  error: {e}")?;
+            }
+            Ok(())
+        },
+    )
 }
 
 fn ead_components(input: &Path) -> Result<bool> {
@@ -424,41 +449,33 @@ fn ead_components(input: &Path) -> Result<bool> {
 }
 
 fn dc_check(inputs: &[PathBuf], json: bool) -> Result<bool> {
-    let mut out = BufWriter::new(io::stdout().lock());
-    let mut all_ok = true;
-    for path in inputs {
-        let check = crosswalk::dc::check::check_file(path);
-        all_ok &= check.ok;
-        if json {
-            serde_json::to_writer(&mut out, &check)?;
-            writeln!(out)?;
-            continue;
-        }
-        writeln!(
-            out,
-            "{}: {}{} records, {} deleted{}",
-            check.file,
-            check
+    print_checks(
+        inputs,
+        json,
+        crosswalk::dc::check::check_file,
+        |c| c.ok,
+        |out, c| {
+            let verb = c
                 .verb
                 .as_deref()
                 .map(|v| format!("{v}, "))
-                .unwrap_or_default(),
-            check.records,
-            check.deleted,
-            if check.ok {
-                ""
-            } else {
-                "; NOT READ TO ITS END"
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "{}: {verb}{} records, {} deleted{}",
+                c.file,
+                c.records,
+                c.deleted,
+                not_read(c.ok)
+            )?;
+            print_counts(out, "diagnostics", &c.diagnostics)?;
+            if let Some(e) = &c.error {
+                writeln!(out, "  error: {e}")?;
             }
-        )?;
-        print_counts(&mut out, "diagnostics", &check.diagnostics)?;
-        if let Some(e) = &check.error {
-            writeln!(out, "  error: {e}")?;
-        }
-        for e in &check.oai_errors {
-            writeln!(out, "  OAI-PMH error: {e}")?;
-        }
-    }
-    out.flush()?;
-    Ok(all_ok)
+            for e in &c.oai_errors {
+                writeln!(out, "  OAI-PMH error: {e}")?;
+            }
+            Ok(())
+        },
+    )
 }
