@@ -79,6 +79,10 @@ pub trait Selectable {
     /// The format's name, as mapping files write it (`marc`, `ead`, `dc`).
     const FORMAT: &'static str;
 
+    /// The names [`Selectable::variable`] knows, so that a mapping using another is an error at
+    /// load time.
+    const VARIABLES: &'static [&'static str] = &[];
+
     /// Compiles a selector expression once, at mapping load time.
     fn compile(expr: &str) -> Result<Self::Selector, SelectorError>;
 

@@ -266,7 +266,7 @@ impl<R: Selectable> Mapping<R> {
                             origin,
                         })),
                         Err(e) => {
-                            let msg = format!("rule {:?}: {tname}: {e}", rule.name);
+                            let msg = format!("rule {:?}: {e}", rule.name);
                             out.diagnostics.push(self.diagnostic(
                                 ctx,
                                 &out.record_id,
@@ -292,7 +292,7 @@ impl<R: Selectable> Mapping<R> {
                             .origin
                             .map(|(s, p)| format!(" at {}", record.origin(s, p)))
                             .unwrap_or_default();
-                        let msg = format!("rule {:?}{origin}: {tname}: {e}", rule.name);
+                        let msg = format!("rule {:?}{origin}: {e}", rule.name);
                         out.diagnostics.push(self.diagnostic(
                             ctx,
                             &out.record_id,
@@ -353,16 +353,14 @@ impl<R: Selectable> Mapping<R> {
                     }
                 }
                 Object::Resource(target) => {
-                    let same_scope: Vec<&NamedNode> = instances[*target]
+                    // A `for-each` block's instances are linked from the same field or element
+                    // only; a record-level block's instance from anywhere.
+                    let per_scope = self.resources[*target].for_each.is_some();
+                    let targets: Vec<&NamedNode> = instances[*target]
                         .iter()
-                        .filter(|(s, _)| *s == scope)
+                        .filter(|(s, _)| !per_scope || *s == scope)
                         .map(|(_, n)| n)
                         .collect();
-                    let targets: Vec<&NamedNode> = if same_scope.is_empty() {
-                        instances[*target].iter().map(|(_, n)| n).collect()
-                    } else {
-                        same_scope
-                    };
                     for n in targets {
                         push(
                             out,
@@ -399,7 +397,8 @@ impl<R: Selectable> Mapping<R> {
             return values.is_empty();
         }
         if values.is_empty() {
-            return false;
+            // Nothing selected: only a pure `not-equals` test holds (no value equals any).
+            return c.not_equals.is_some() && c.equals.is_none() && c.starts_with.is_none();
         }
         let mut ok = true;
         if let Some(eq) = &c.equals {
@@ -464,9 +463,20 @@ impl<R: Selectable> Mapping<R> {
                 }
                 Piece::Value => {
                     let v = value.unwrap_or_default();
-                    // A whole-IRI template takes an absolute IRI as it is.
+                    // A whole-IRI template takes an absolute IRI as it is, with the characters an
+                    // IRI may not hold (`|`, spaces, `<>"{}\^`) percent-encoded.
                     if t.pieces.len() == 1 && (v.contains("://") || v.starts_with("urn:")) {
-                        iri.push_str(v);
+                        for c in v.chars() {
+                            if c.is_whitespace()
+                                || c.is_control()
+                                || "<>\"{}|\\^`".contains(c)
+                                || not_iri_char(c)
+                            {
+                                percent_encode(&mut iri, c);
+                            } else {
+                                iri.push(c);
+                            }
+                        }
                     } else {
                         encode_into(&mut iri, v);
                     }
@@ -570,13 +580,24 @@ fn encode_into(out: &mut String, value: &str) {
     for c in value.chars() {
         match c {
             'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' => out.push(c),
-            c if (c as u32) > 0x9F && !c.is_whitespace() => out.push(c),
-            c => {
-                let mut buf = [0u8; 4];
-                for b in c.encode_utf8(&mut buf).bytes() {
-                    out.push_str(&format!("%{b:02X}"));
-                }
-            }
+            c if (c as u32) > 0x9F && !c.is_whitespace() && !not_iri_char(c) => out.push(c),
+            c => percent_encode(out, c),
         }
+    }
+}
+
+/// Characters above U+009F that RFC 3987 still keeps out of IRIs (specials such as U+FFFD,
+/// private use, non-characters).
+fn not_iri_char(c: char) -> bool {
+    matches!(c as u32,
+        0xD800..=0xF8FF | 0xFDD0..=0xFDEF | 0xFFF0..=0xFFFF | 0xE0000..=0xE0FFF | 0xF0000..)
+        || (c as u32) & 0xFFFE == 0xFFFE
+}
+
+fn percent_encode(out: &mut String, c: char) {
+    use std::fmt::Write;
+    let mut buf = [0u8; 4];
+    for b in c.encode_utf8(&mut buf).bytes() {
+        let _ = write!(out, "%{b:02X}");
     }
 }

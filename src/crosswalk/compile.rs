@@ -478,6 +478,35 @@ impl Compiler<'_> {
             .map_err(|e| src.at(s, format!("{text:?} is not a valid IRI: {e}")))
     }
 
+    /// A template whose format variables the record type `R` knows.
+    fn template_for<R: Selectable>(
+        &self,
+        src: &SourceText,
+        s: &Spanned<String>,
+    ) -> Result<Template, MappingError> {
+        let t = self.template(src, s)?;
+        for p in &t.pieces {
+            if let Piece::Var(v) = p {
+                if !R::VARIABLES.contains(&v.as_str()) {
+                    let known = if R::VARIABLES.is_empty() {
+                        "none".to_string()
+                    } else {
+                        R::VARIABLES.join(", ")
+                    };
+                    return Err(src.at(
+                        s,
+                        format!(
+                            "unknown template variable {{{v}}}: {{base}}, {{record}}, {{collection}}, \
+                             {{key}}, {{hash}}, {{value}}, and for {} records: {known}",
+                            R::FORMAT
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(t)
+    }
+
     fn template(&self, src: &SourceText, s: &Spanned<String>) -> Result<Template, MappingError> {
         let text = s.get_ref();
         let mut pieces = Vec::new();
@@ -558,7 +587,7 @@ impl Compiler<'_> {
         src: &SourceText,
         spec: &ResourceSpec,
     ) -> Result<Resource<R::Selector>, MappingError> {
-        let iri = self.template(src, &spec.iri)?;
+        let iri = self.template_for::<R>(src, &spec.iri)?;
         if spec.for_each.is_some() && !(iri.uses(&Piece::Key) || iri.uses(&Piece::Hash)) {
             return Err(src.at(
                 &spec.iri,
@@ -643,7 +672,7 @@ impl Compiler<'_> {
             (Some(_), Some(res)) => {
                 return Err(src.at(res, "a rule emits `iri` or `resource`, not both"))
             }
-            (Some(t), None) => Object::Iri(self.template(src, t)?),
+            (Some(t), None) => Object::Iri(self.template_for::<R>(src, t)?),
             (None, Some(res)) => Object::Resource(self.resource_index(src, res)?),
             (None, None) => Object::Literal {
                 datatype: r.datatype.as_ref().map(|d| self.iri(src, d)).transpose()?,

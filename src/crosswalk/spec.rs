@@ -142,7 +142,8 @@ pub struct ConditionSpec {
     /// True when some value starts with one of these.
     #[serde(default)]
     pub starts_with: Option<Vec<String>>,
-    /// True when no value equals any of these (and there may be none).
+    /// True when no value equals any of these; also true when nothing is selected, if this is
+    /// the only test.
     #[serde(default)]
     pub not_equals: Option<Vec<String>>,
     /// `false`: true when the selector picks nothing. Default: true when it picks something.

@@ -45,6 +45,7 @@ impl Selectable for Record {
     type Selector = PathSelector;
 
     const FORMAT: &'static str = "dc";
+    const VARIABLES: &'static [&'static str] = &["oai-id"];
 
     fn compile(expr: &str) -> Result<PathSelector, SelectorError> {
         path::compile(expr)

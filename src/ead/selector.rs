@@ -14,6 +14,7 @@ use crate::xml::path::{self, PathIndex, PathSelector};
 impl Selectable for Component {
     type Selector = PathSelector;
     const FORMAT: &'static str = "ead";
+    const VARIABLES: &'static [&'static str] = &["parent", "ead-id", "collection-id"];
 
     fn compile(expr: &str) -> Result<PathSelector, SelectorError> {
         path::compile(expr)
