@@ -4,11 +4,21 @@
 //! [`normalize`](super::normalize)); a lookup normalises the query, takes the labels filed under
 //! its key and grades each: the same text as the query (after ISBD trimming) is an *exact* match,
 //! otherwise a *normalised* one; on a preferred label or on an alternative/hidden one. Notations
-//! and identifiers have maps of their own. Postings are label or concept numbers (`u32`); a key
-//! with one posting costs one map entry and no allocation.
+//! and identifiers have maps of their own.
 //!
-//! Two different keys with the same 64-bit hash would be taken for one; with a million labels
-//! the chance of that is about 3·10⁻⁸.
+//! The labels live in one flat table of 24-byte slots (key hash, where the label text lies,
+//! concept, scheme, kind), sorted by key hash and each placed at or just after its *home*, the
+//! hash scaled to the table size (linear probing built in one pass). A lookup reads the slots from
+//! the home on: everything it needs to filter and grade a label is in the slot, so a hit costs
+//! one fetch of the table plus one of the label text (to compare it with the query for the
+//! *exact* grade and to hand it out as [`Match::matched`]); a miss usually costs one fetch. The
+//! query's key is built in a reused per-thread buffer, so a lookup allocates nothing unless the
+//! result is ambiguous or composed.
+//!
+//! An exact match is always confirmed by comparing the texts. Two different *keys* with the same
+//! 64-bit hash would be taken for one (the key itself is not stored): with a million labels the
+//! chance that any two labels' keys collide is about 3·10⁻⁸, and the chance that a query's key
+//! collides with some label's key is about 5·10⁻¹⁴ per lookup.
 //!
 //! | method | when | score |
 //! |---|---|---|
@@ -43,9 +53,10 @@
 //! # Ok::<(), crosswalk::authority::vocabulary::LoadError>(())
 //! ```
 
+use std::cell::RefCell;
 use std::fmt;
 
-use super::normalize::{identifier_key, normalize, notation_key, trim_isbd, Heading};
+use super::normalize::{identifier_key, notation_key, trim_isbd, Heading};
 use super::vocabulary::{hash_str, ConceptId, ConceptRef, HashMap64, LabelKind, Vocabulary};
 
 /// How a candidate was found.
@@ -212,10 +223,199 @@ impl Postings {
     }
 }
 
+/// One label in the [`LabelTable`].
+#[derive(Clone, Copy)]
+struct Slot {
+    /// The [`key_hash`] of the label's heading key; [`EMPTY`] for a free slot.
+    hash: u64,
+    /// Where the label text lies in the vocabulary's arena (start, length).
+    text: (u32, u32),
+    /// The concept.
+    concept: u32,
+    /// The concept's scheme, or [`SCHEME_ELSEWHERE`]: ask the vocabulary.
+    scheme: u16,
+    /// pref, alt or hidden.
+    kind: LabelKind,
+}
+
+/// The hash of a free slot (no key hashes to it: see [`key_hash`]).
+const EMPTY: u64 = u64::MAX;
+
+/// A scheme number too large for [`Slot::scheme`].
+const SCHEME_ELSEWHERE: u16 = u16::MAX;
+
+const FREE: Slot = Slot {
+    hash: EMPTY,
+    text: (0, 0),
+    concept: u32::MAX,
+    scheme: SCHEME_ELSEWHERE,
+    kind: LabelKind::Pref,
+};
+
+/// The labels by key hash: slots sorted by hash, each at or after its home
+/// (`hash × homes / 2⁶⁴`, which grows with the hash), a free slot at the end.
+///
+/// Because the order of the slots is that of the hashes, a lookup starts at the home, passes
+/// the slots of smaller hashes that were pushed past it, takes the run of its own hash, and
+/// stops at the first larger hash or free slot. Labels with the same key stay in label order.
+///
+/// In front of the slots, a filter of two bits a key in one 64-bit word (16 bits a label, 2 MB
+/// for a million labels, small enough to stay in cache) answers most misses without touching
+/// the slots: about 1% of absent keys pass it.
+#[derive(Default)]
+struct LabelTable {
+    slots: Vec<Slot>,
+    homes: u64,
+    filter: Vec<u64>,
+}
+
+impl LabelTable {
+    /// About 0.8 labels per home: short runs, 30 bytes a label.
+    fn build(mut entries: Vec<Slot>) -> Self {
+        let homes = (entries.len() as u64 + entries.len() as u64 / 4).max(1);
+        // Stable: the labels of one key keep their order.
+        entries.sort_by_key(|e| e.hash);
+        let words = (entries.len() / 4).max(1).next_power_of_two();
+        let mut filter = vec![0u64; words];
+        for e in &entries {
+            let (w, bits) = Self::filter_bits(words, e.hash);
+            filter[w] |= bits;
+        }
+        let mut slots = Vec::with_capacity(homes as usize + 64);
+        for e in entries {
+            let home = Self::home_in(homes, e.hash);
+            if slots.len() < home {
+                slots.resize(home, FREE);
+            }
+            slots.push(e);
+        }
+        slots.resize(slots.len().max(homes as usize) + 1, FREE);
+        slots.shrink_to_fit();
+        LabelTable {
+            slots,
+            homes,
+            filter,
+        }
+    }
+
+    /// The filter word of `hash` and its two bits (from hash bits the home does not depend on
+    /// much: the low ones).
+    #[inline]
+    fn filter_bits(words: usize, hash: u64) -> (usize, u64) {
+        let w = hash as usize & (words - 1);
+        let bits = (1u64 << ((hash >> 40) & 63)) | (1u64 << ((hash >> 46) & 63));
+        (w, bits)
+    }
+
+    #[inline]
+    fn home_in(homes: u64, hash: u64) -> usize {
+        ((u128::from(hash) * u128::from(homes)) >> 64) as usize
+    }
+
+    /// The slots filed under `hash` (never [`EMPTY`]).
+    #[inline]
+    fn get(&self, hash: u64) -> &[Slot] {
+        if self.filter.is_empty() {
+            return &[];
+        }
+        let (w, bits) = Self::filter_bits(self.filter.len(), hash);
+        if self.filter[w] & bits != bits {
+            return &[];
+        }
+        let slots = &self.slots[Self::home_in(self.homes, hash)..];
+        // The last slot is free (hash EMPTY > hash): both scans stop within the table.
+        let start = slots.iter().position(|s| s.hash >= hash).unwrap_or(0);
+        let run = slots[start..]
+            .iter()
+            .position(|s| s.hash != hash)
+            .unwrap_or(0);
+        &slots[start..start + run]
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.slots.capacity() * std::mem::size_of::<Slot>() + self.filter.capacity() * 8
+    }
+}
+
+/// The 64-bit hash of a heading key for the [`LabelTable`], never [`EMPTY`].
+///
+/// Sixteen bytes a step, each step one 64×64→128-bit multiplication folded to 64 bits: well mixed
+/// and several times faster than SipHash on short keys, but not meant to resist collisions made
+/// on purpose. The step's first operand is a word of the key XOR the golden-ratio constant, which
+/// is never zero for UTF-8 text (the constant's bytes `7f b9` cannot follow each other in UTF-8),
+/// so no block of a key can wipe out the state.
+fn key_hash(key: &str) -> u64 {
+    const K0: u64 = 0x9e37_79b9_7f4a_7c15; // 2⁶⁴/φ
+    const K1: u64 = 0x6a09_e667_f3bc_c908; // frac(√2)
+    const K2: u64 = 0xbb67_ae85_84ca_a73b; // frac(√3)
+    #[inline]
+    fn fold(a: u64, b: u64) -> u64 {
+        let p = u128::from(a) * u128::from(b);
+        (p as u64) ^ ((p >> 64) as u64)
+    }
+    #[inline]
+    fn word(b: &[u8]) -> u64 {
+        let mut w = [0u8; 8];
+        w[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(w)
+    }
+    let bytes = key.as_bytes();
+    let mut h = K1 ^ (bytes.len() as u64).wrapping_mul(K2);
+    let mut rest = bytes;
+    while rest.len() > 16 {
+        let (block, tail) = rest.split_at(16);
+        h = fold(word(&block[..8]) ^ K0, word(&block[8..]) ^ K1 ^ h);
+        rest = tail;
+    }
+    let (a, b) = rest.split_at(rest.len().min(8));
+    h = fold(word(a) ^ K0, word(b) ^ K2 ^ h);
+    h = fold(h ^ K1, K0);
+    if h == EMPTY {
+        EMPTY - 1
+    } else {
+        h
+    }
+}
+
+thread_local! {
+    /// Buffers for the keys of queries (key, one part), reused by every lookup of the thread.
+    static KEY_BUFFERS: RefCell<(String, String)> = const { RefCell::new((String::new(), String::new())) };
+}
+
+/// The [`key_hash`] of the heading key of `text` (see
+/// [`normalize::heading_key_into`](super::normalize::heading_key_into)), or `None` when the key is
+/// empty. Builds the key in the thread's reused buffers.
+fn heading_key_hash(text: &str) -> Option<u64> {
+    let hash = |key: &mut String, part: &mut String| {
+        super::normalize::heading_key_into(text, key, part);
+        (!key.is_empty()).then(|| key_hash(key))
+    };
+    KEY_BUFFERS.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => {
+            let (key, part) = &mut *b;
+            hash(key, part)
+        }
+        Err(_) => hash(&mut String::new(), &mut String::new()),
+    })
+}
+
+/// The [`key_hash`] of the [`normalize`](super::normalize::normalize)d term `text`, or `None`
+/// when that is empty. Builds the key in the thread's reused buffer.
+fn term_key_hash(text: &str) -> Option<u64> {
+    let hash = |key: &mut String| {
+        super::normalize::key_into(text, true, key);
+        (!key.is_empty()).then(|| key_hash(key))
+    };
+    KEY_BUFFERS.with(|b| match b.try_borrow_mut() {
+        Ok(mut b) => hash(&mut b.0),
+        Err(_) => hash(&mut String::new()),
+    })
+}
+
 /// A vocabulary with its lookup maps.
 pub struct AuthorityIndex {
     vocab: Vocabulary,
-    labels: Postings,
+    labels: LabelTable,
     notations: Postings,
     identifiers: Postings,
 }
@@ -232,15 +432,25 @@ impl fmt::Debug for AuthorityIndex {
 impl AuthorityIndex {
     /// Indexes `vocab`.
     pub fn new(vocab: Vocabulary) -> Self {
-        let mut labels = Postings::default();
-        labels.map.reserve(vocab.label_count());
-        let mut key = String::new();
-        for (i, (_, _, text)) in vocab.raw_labels().enumerate() {
-            heading_key_into(text, &mut key);
+        let mut entries = Vec::with_capacity(vocab.label_count());
+        let (mut key, mut part) = (String::new(), String::new());
+        for (concept, kind, text, span) in vocab.raw_label_spans() {
+            super::normalize::heading_key_into(text, &mut key, &mut part);
             if !key.is_empty() {
-                labels.add(hash_str(&key), i as u32);
+                let scheme = vocab.scheme_of(concept);
+                entries.push(Slot {
+                    hash: key_hash(&key),
+                    text: span,
+                    concept,
+                    scheme: u16::try_from(scheme)
+                        .ok()
+                        .filter(|&s| s != SCHEME_ELSEWHERE)
+                        .unwrap_or(SCHEME_ELSEWHERE),
+                    kind,
+                });
             }
         }
+        let labels = LabelTable::build(entries);
         let mut notations = Postings::default();
         for (c, n) in vocab.raw_notations() {
             notations.add(hash_str(&notation_key(n)), c);
@@ -249,7 +459,6 @@ impl AuthorityIndex {
         for (c, id) in vocab.raw_identifiers() {
             identifiers.add(hash_str(id), c);
         }
-        labels.map.shrink_to_fit();
         AuthorityIndex {
             vocab,
             labels,
@@ -297,9 +506,7 @@ impl AuthorityIndex {
         if trimmed.starts_with("http://") || trimmed.starts_with("https://") {
             return self.lookup_identifier_filtered(trimmed, filter);
         }
-        let mut key = String::with_capacity(trimmed.len() + 8);
-        heading_key_into(trimmed, &mut key);
-        let out = self.by_label_key(&key, Some(trimmed), filter);
+        let out = self.by_label_key(heading_key_hash(trimmed), Some(trimmed), filter);
         if !out.is_not_found() {
             return out;
         }
@@ -308,6 +515,10 @@ impl AuthorityIndex {
             if !out.is_not_found() {
                 return out;
             }
+        }
+        // Without `--` there is no subdivision to try.
+        if !trimmed.contains("--") {
+            return Outcome::NotFound;
         }
         let heading = Heading::parse(trimmed);
         if heading.subdivisions.is_empty() {
@@ -319,7 +530,12 @@ impl AuthorityIndex {
     /// Looks a heading up that is already structured (from MARC subfields).
     pub fn lookup_heading(&self, heading: &Heading, filter: &SchemeFilter) -> Outcome<'_> {
         let display = heading.display();
-        let out = self.by_label_key(&heading.key(), Some(&display), filter);
+        let key = heading.key();
+        let out = self.by_label_key(
+            (!key.is_empty()).then(|| key_hash(&key)),
+            Some(&display),
+            filter,
+        );
         if !out.is_not_found() || heading.subdivisions.is_empty() {
             return out;
         }
@@ -395,50 +611,55 @@ impl AuthorityIndex {
         }
     }
 
-    /// Candidates filed under a heading key; `written` is the query as written, for the exact
-    /// grade.
-    fn by_label_key(&self, key: &str, written: Option<&str>, filter: &SchemeFilter) -> Outcome<'_> {
-        if key.is_empty() {
-            return Outcome::NotFound;
-        }
-        let postings = self.labels.get(hash_str(key));
-        // Fast path: the best (concept, grade), then whether another concept ties with it.
-        let mut best: Option<(u32, f32, Method, u32)> = None;
-        for &li in postings {
-            let (c, kind, text) = self.vocab.label_at(li);
-            if !self.allowed(filter, c) {
-                continue;
-            }
-            let (method, s) = grade(kind, text, written);
-            if best.is_none_or(|(_, bs, _, _)| s > bs) {
-                best = Some((c, s, method, li));
-            }
-        }
-        let Some((c, s, method, li)) = best else {
+    /// Candidates filed under a heading key (by its [`key_hash`]; `None`: the key is empty);
+    /// `written` is the query as written, for the exact grade.
+    fn by_label_key(
+        &self,
+        key: Option<u64>,
+        written: Option<&str>,
+        filter: &SchemeFilter,
+    ) -> Outcome<'_> {
+        let Some(hash) = key else {
             return Outcome::NotFound;
         };
-        let tie = postings.len() > 1
-            && postings.iter().any(|&other| {
-                let (oc, kind, text) = self.vocab.label_at(other);
-                oc != c && self.allowed(filter, oc) && grade(kind, text, written).1 >= s
+        let slots = self.labels.get(hash);
+        // Fast path: the best (slot, grade), then whether another concept ties with it.
+        let mut best: Option<(&Slot, f32, Method)> = None;
+        for slot in slots {
+            if !self.slot_allowed(filter, slot) {
+                continue;
+            }
+            let (method, s) = grade(slot.kind, self.vocab.text_at(slot.text), written);
+            if best.is_none_or(|(_, bs, _)| s > bs) {
+                best = Some((slot, s, method));
+            }
+        }
+        let Some((top, s, method)) = best else {
+            return Outcome::NotFound;
+        };
+        let tie = slots.len() > 1
+            && slots.iter().any(|o| {
+                o.concept != top.concept
+                    && self.slot_allowed(filter, o)
+                    && grade(o.kind, self.vocab.text_at(o.text), written).1 >= s
             });
         if !tie {
             return Outcome::Found(Match {
-                concept: self.vocab.concept(ConceptId(c)),
+                concept: self.vocab.concept(ConceptId(top.concept)),
                 method,
                 score: s,
-                matched: Some(self.vocab.label_at(li).2),
+                matched: Some(self.vocab.text_at(top.text)),
                 components: Vec::new(),
             });
         }
         // Ambiguous: every concept with its best grade, best first.
         let mut all: Vec<Match<'_>> = Vec::new();
-        for &li in postings {
-            let (c, kind, text) = self.vocab.label_at(li);
-            if !self.allowed(filter, c) {
+        for slot in slots {
+            if !self.slot_allowed(filter, slot) {
                 continue;
             }
-            let (method, s) = grade(kind, text, written);
+            let (c, text) = (slot.concept, self.vocab.text_at(slot.text));
+            let (method, s) = grade(slot.kind, text, written);
             match all.iter_mut().find(|m| m.concept.id().0 == c) {
                 Some(m) if m.score < s => {
                     m.score = s;
@@ -463,20 +684,31 @@ impl AuthorityIndex {
         Outcome::Ambiguous(all)
     }
 
+    /// Whether the filter lets the label in `slot` answer, from the slot alone when it can.
+    #[inline]
+    fn slot_allowed(&self, filter: &SchemeFilter, slot: &Slot) -> bool {
+        match &filter.0 {
+            None => true,
+            Some(_) if slot.scheme != SCHEME_ELSEWHERE => filter.allows(u32::from(slot.scheme)),
+            Some(_) => filter.allows(self.vocab.scheme_of(slot.concept)),
+        }
+    }
+
     fn allowed(&self, filter: &SchemeFilter, concept: u32) -> bool {
         filter.0.is_none() || filter.allows(self.vocab.scheme_of(concept))
     }
 
     /// The main term and each subdivision resolved on their own.
     fn composed(&self, heading: &Heading, filter: &SchemeFilter) -> Outcome<'_> {
-        let main = match self.by_label_key(&normalize(&heading.main), Some(&heading.main), filter) {
-            Outcome::Found(m) => m,
-            _ => return Outcome::NotFound,
-        };
+        let main =
+            match self.by_label_key(term_key_hash(&heading.main), Some(&heading.main), filter) {
+                Outcome::Found(m) => m,
+                _ => return Outcome::NotFound,
+            };
         let main_scheme = self.vocab.scheme_of(main.concept.id().0);
         let mut components = Vec::with_capacity(heading.subdivisions.len());
         for sub in &heading.subdivisions {
-            match self.by_label_key(&normalize(&sub.text), Some(&sub.text), filter) {
+            match self.by_label_key(term_key_hash(&sub.text), Some(&sub.text), filter) {
                 Outcome::Found(m) => components.push(m.concept),
                 Outcome::Ambiguous(ms) => {
                     // Prefer the main term's scheme when that settles it.
@@ -514,8 +746,72 @@ fn grade(kind: LabelKind, text: &str, written: Option<&str>) -> (Method, f32) {
     }
 }
 
-/// The key of a label or query (see [`normalize::heading_key_into`](super::normalize::heading_key_into)).
-fn heading_key_into(text: &str, out: &mut String) {
-    let mut buf = String::with_capacity(text.len());
-    super::normalize::heading_key_into(text, out, &mut buf);
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slot(hash: u64, concept: u32) -> Slot {
+        Slot {
+            hash,
+            concept,
+            ..FREE
+        }
+    }
+
+    #[test]
+    fn key_hashes_differ_and_are_never_empty() {
+        let mut seen = std::collections::HashSet::new();
+        let mut key = String::new();
+        for i in 0..200_000u32 {
+            key.clear();
+            key.push_str(&format!("heading {i}"));
+            for extra in ["", ", smith", "--history--20th century", "x"] {
+                let k = format!("{key}{extra}");
+                let h = key_hash(&k);
+                assert_ne!(h, EMPTY);
+                assert!(seen.insert(h), "{k}");
+            }
+        }
+        // Lengths 0 to 40 of one repeated byte, and keys that differ by padding.
+        for n in 0..=40 {
+            assert!(seen.insert(key_hash(&"a".repeat(n))));
+            if n > 0 {
+                assert!(seen.insert(key_hash(&"\0".repeat(n))), "{n} NULs");
+            }
+        }
+    }
+
+    #[test]
+    fn table_finds_every_run_in_label_order() {
+        // Crowded homes: several hashes, repeated, near each other and at both ends.
+        let hashes = [
+            5u64,
+            5,
+            6,
+            1 << 63,
+            (1 << 63) + 1,
+            5,
+            EMPTY - 1,
+            0,
+            EMPTY - 1,
+            6,
+        ];
+        let entries: Vec<Slot> = hashes
+            .iter()
+            .enumerate()
+            .map(|(i, &h)| slot(h, i as u32))
+            .collect();
+        let table = LabelTable::build(entries);
+        let concepts = |h: u64| table.get(h).iter().map(|s| s.concept).collect::<Vec<_>>();
+        assert_eq!(concepts(5), [0, 1, 5]);
+        assert_eq!(concepts(6), [2, 9]);
+        assert_eq!(concepts(1 << 63), [3]);
+        assert_eq!(concepts((1 << 63) + 1), [4]);
+        assert_eq!(concepts(EMPTY - 1), [6, 8]);
+        assert_eq!(concepts(0), [7]);
+        for absent in [1, 4, 7, (1 << 63) - 1, (1 << 63) + 2, EMPTY - 2] {
+            assert!(table.get(absent).is_empty(), "{absent}");
+        }
+        assert!(LabelTable::build(Vec::new()).get(5).is_empty());
+    }
 }

@@ -110,7 +110,7 @@ fn classify(c: char) -> Class {
 
 /// Writes the NACO key of one part (rules 2–6) into `out`, which is cleared first.
 /// `first_comma` keeps the first comma (rule 5).
-fn key_into(s: &str, first_comma: bool, out: &mut String) {
+pub(crate) fn key_into(s: &str, first_comma: bool, out: &mut String) {
     out.clear();
     let s = trim_isbd(s);
     let mut comma_kept = !first_comma;

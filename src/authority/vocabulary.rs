@@ -1029,13 +1029,6 @@ impl Vocabulary {
         self.concepts[id as usize].scheme
     }
 
-    /// Every label as (concept, kind, text), in concept order.
-    pub(crate) fn raw_labels(&self) -> impl Iterator<Item = (u32, LabelKind, &str)> + '_ {
-        self.labels
-            .iter()
-            .map(move |l| (l.concept, l.kind, self.str(l.text)))
-    }
-
     /// Every notation as (concept, text).
     pub(crate) fn raw_notations(&self) -> impl Iterator<Item = (u32, &str)> + '_ {
         self.notations.iter().map(move |x| (x.0, self.str(x.1)))
@@ -1046,10 +1039,25 @@ impl Vocabulary {
         self.identifiers.iter().map(move |x| (x.0, self.str(x.1)))
     }
 
-    /// The label with index `i` in [`raw_labels`](Self::raw_labels) order.
-    pub(crate) fn label_at(&self, i: u32) -> (u32, LabelKind, &str) {
-        let l = &self.labels[i as usize];
-        (l.concept, l.kind, self.str(l.text))
+    /// Every label as (concept, kind, text, where its text lies for [`text_at`](Self::text_at)),
+    /// in concept order.
+    pub(crate) fn raw_label_spans(
+        &self,
+    ) -> impl Iterator<Item = (u32, LabelKind, &str, (u32, u32))> + '_ {
+        self.labels.iter().map(move |l| {
+            (
+                l.concept,
+                l.kind,
+                self.str(l.text),
+                (l.text.start, l.text.len),
+            )
+        })
+    }
+
+    /// The text at `(start, len)` as given by [`raw_label_spans`](Self::raw_label_spans).
+    #[inline]
+    pub(crate) fn text_at(&self, (start, len): (u32, u32)) -> &str {
+        self.str(Span { start, len })
     }
 
     /// Approximate heap bytes held.
