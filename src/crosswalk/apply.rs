@@ -3,7 +3,7 @@
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use unicode_normalization::UnicodeNormalization;
 
-use super::compile::{Condition, Fnv, Mapping, Object, Piece, Rule, Source, Template};
+use super::compile::{Condition, Fnv, LangFrom, Mapping, Object, Piece, Rule, Source, Template};
 use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
@@ -304,7 +304,32 @@ impl<R: Selectable> Mapping<R> {
             }
             flows = next;
         }
+        // Computed language tags, one per field / element the values come from.
+        let mut computed: Vec<(Option<Scope>, Option<String>)> = Vec::new();
         for f in flows {
+            let computed_lang = match &rule.lang_from {
+                Some(lf) if f.out.tag == Tag::None => {
+                    let at = f.origin.map(|(s, _)| s);
+                    match computed.iter().find(|(s, _)| *s == at) {
+                        Some((_, tag)) => tag.clone(),
+                        None => {
+                            let tag = self.computed_lang(
+                                record,
+                                ctx,
+                                ri,
+                                rule,
+                                lf,
+                                at.unwrap_or(scope),
+                                f.origin,
+                                out,
+                            );
+                            computed.push((at, tag.clone()));
+                            tag
+                        }
+                    }
+                }
+                _ => None,
+            };
             let prov = Provenance::Rule {
                 resource: ri,
                 rule: rule_i,
@@ -322,6 +347,9 @@ impl<R: Selectable> Mapping<R> {
                                 .into()
                         }
                         (Tag::Language(l), _, _) => language_literal(value, l),
+                        (Tag::None, _, _) if computed_lang.is_some() => {
+                            language_literal(value, computed_lang.as_deref().unwrap_or_default())
+                        }
                         (Tag::None, Some(d), _) => {
                             Literal::new_typed_literal(value, d.clone()).into()
                         }
@@ -376,6 +404,76 @@ impl<R: Selectable> Mapping<R> {
                 Triple::new(subject.clone(), rule.predicate.clone(), object),
                 prov,
             );
+        }
+    }
+
+    /// The language tag a computed `lang` gives the values of one field or element (`scope`):
+    /// the first value of each selector (record selectors in the whole record), joined with `|`,
+    /// through the transforms. `None`, with a diagnostic, when the result is not a BCP 47 tag.
+    #[allow(clippy::too_many_arguments)]
+    fn computed_lang(
+        &self,
+        record: &R,
+        ctx: &RecordContext,
+        ri: usize,
+        rule: &Rule<R::Selector>,
+        lf: &LangFrom<R::Selector>,
+        scope: Scope,
+        origin: Option<(Scope, u32)>,
+        out: &mut RecordOutput,
+    ) -> Option<String> {
+        let mut parts: Vec<String> = Vec::with_capacity(lf.record.len() + lf.select.len());
+        let selections = lf
+            .record
+            .iter()
+            .map(|s| (s, Scope::RECORD))
+            .chain(lf.select.iter().map(|s| (s, scope)));
+        for (sel, at) in selections {
+            let mut first: Option<String> = None;
+            record.select(sel, at, &mut |s| {
+                if first.is_none() && !s.value.trim().is_empty() {
+                    out.selected.push((s.scope, s.part));
+                    first = Some(s.value.into_owned());
+                }
+            });
+            parts.push(first.unwrap_or_default());
+        }
+        let mut values = vec![Output::plain(parts.join("|"))];
+        let fail = |out: &mut RecordOutput, msg: String| {
+            let at = origin
+                .map(|(s, p)| format!(" at {}", record.origin(s, p)))
+                .unwrap_or_default();
+            let msg = format!("rule {:?}{at}: lang: {msg}", rule.name);
+            out.diagnostics.push(self.diagnostic(
+                ctx,
+                &out.record_id,
+                &self.resources[ri].name,
+                msg,
+            ));
+        };
+        for (_, t) in &lf.transforms {
+            match t.apply_list(&values) {
+                Ok(v) => values = v,
+                Err(e) => {
+                    fail(out, e.to_string());
+                    return None;
+                }
+            }
+        }
+        let first = values.into_iter().next()?;
+        let tag = match first.tag {
+            Tag::Language(l) => l,
+            _ => first.value.trim().to_string(),
+        };
+        if tag.is_empty() {
+            return None;
+        }
+        match Literal::new_language_tagged_literal("x", &tag) {
+            Ok(_) => Some(tag),
+            Err(e) => {
+                fail(out, format!("{tag:?} is not a BCP 47 language tag: {e}"));
+                None
+            }
         }
     }
 

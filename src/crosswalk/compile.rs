@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use oxrdf::NamedNode;
 use toml::Spanned;
 
-use super::spec::{ConditionSpec, ExampleSpec, MappingFile, ResourceSpec, RuleSpec, Selectors};
+use super::spec::{
+    ConditionSpec, ExampleSpec, LangSpec, MappingFile, ResourceSpec, RuleSpec, Selectors,
+};
 use super::transform::CompiledTransform;
 use crate::select::Selectable;
 
@@ -149,6 +151,17 @@ pub(crate) struct Condition<S> {
     pub(crate) exists: bool,
 }
 
+/// A compiled computed `lang`: its selectors and transforms.
+#[derive(Debug)]
+pub(crate) struct LangFrom<S> {
+    /// Evaluated in the whole record.
+    pub(crate) record: Vec<S>,
+    /// Evaluated in the field or element of each value.
+    pub(crate) select: Vec<S>,
+    /// (name, transform)
+    pub(crate) transforms: Vec<(&'static str, CompiledTransform)>,
+}
+
 /// A compiled rule.
 #[derive(Debug)]
 pub(crate) struct Rule<S> {
@@ -158,6 +171,8 @@ pub(crate) struct Rule<S> {
     pub(crate) transforms: Vec<(&'static str, CompiledTransform)>,
     pub(crate) predicate: NamedNode,
     pub(crate) object: Object,
+    /// A language tag computed per value (`lang = { … }`), for literals.
+    pub(crate) lang_from: Option<LangFrom<S>>,
     pub(crate) when: Option<Condition<S>>,
 }
 
@@ -372,6 +387,17 @@ impl<R: Selectable> Mapping<R> {
                         .compile_in(&dir)
                         .map_err(|e| src.at(t, format!("transform: {e}")))?;
                     rule.transforms.push((t.get_ref().name(), compiled));
+                }
+                if let (Some(lang), Some(l)) = (&mut rule.lang_from, &rs.lang) {
+                    if let LangSpec::Computed(c) = l.get_ref() {
+                        for t in &c.transforms {
+                            let compiled = t
+                                .get_ref()
+                                .compile_in(&dir)
+                                .map_err(|e| src.at(t, format!("lang: transform: {e}")))?;
+                            lang.transforms.push((t.get_ref().name(), compiled));
+                        }
+                    }
                 }
             }
         }
@@ -676,13 +702,13 @@ impl Compiler<'_> {
             (None, Some(res)) => Object::Resource(self.resource_index(src, res)?),
             (None, None) => Object::Literal {
                 datatype: r.datatype.as_ref().map(|d| self.iri(src, d)).transpose()?,
-                lang: match &r.lang {
-                    None => None,
-                    Some(l) if l.get_ref() == "source" => Some(None),
-                    Some(l) => {
-                        oxrdf::Literal::new_language_tagged_literal("x", l.get_ref())
+                lang: match r.lang.as_ref().map(|l| (l, l.get_ref())) {
+                    None | Some((_, LangSpec::Computed(_))) => None,
+                    Some((_, LangSpec::Tag(t))) if t == "source" => Some(None),
+                    Some((l, LangSpec::Tag(t))) => {
+                        oxrdf::Literal::new_language_tagged_literal("x", t)
                             .map_err(|e| src.at(l, format!("language tag: {e}")))?;
-                        Some(Some(l.get_ref().clone()))
+                        Some(Some(t.clone()))
                     }
                 },
             },
@@ -693,6 +719,34 @@ impl Compiler<'_> {
                 "a literal has a datatype or a language, not both",
             ));
         }
+        let lang_from = match &r.lang {
+            Some(l) => {
+                match l.get_ref() {
+                    LangSpec::Computed(c) => {
+                        if !matches!(object, Object::Literal { .. }) {
+                            return Err(src.at(l, "a computed `lang` is for literals, not `iri` or `resource` objects"));
+                        }
+                        if c.record.is_none() && c.select.is_none() {
+                            return Err(src.at(l, "a computed `lang` needs `select` or `record`"));
+                        }
+                        let sels =
+                            |s: &Option<Selectors>| -> Result<Vec<R::Selector>, MappingError> {
+                                match s {
+                                    Some(s) => self.selectors::<R>(src, s),
+                                    None => Ok(Vec::new()),
+                                }
+                            };
+                        Some(LangFrom {
+                            record: sels(&c.record)?,
+                            select: sels(&c.select)?,
+                            transforms: Vec::new(),
+                        })
+                    }
+                    LangSpec::Tag(_) => None,
+                }
+            }
+            None => None,
+        };
         let name = r.name.clone().unwrap_or_else(|| {
             let what = r
                 .select
@@ -708,6 +762,7 @@ impl Compiler<'_> {
             transforms: Vec::new(),
             predicate: self.iri(src, &r.predicate)?,
             object,
+            lang_from,
             when: r
                 .when
                 .as_ref()

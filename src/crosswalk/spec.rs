@@ -122,12 +122,60 @@ pub struct RuleSpec {
     /// The literal's datatype (CURIE or IRI); a transform's own datatype wins.
     #[serde(default)]
     pub datatype: Option<Spanned<String>>,
-    /// The literal's language tag; `"source"` takes the value's own (`xml:lang`).
+    /// The literal's language tag; `"source"` takes the value's own (`xml:lang`); a table
+    /// computes it from selections ([`LangSpec::Computed`]).
     #[serde(default)]
-    pub lang: Option<Spanned<String>>,
+    pub lang: Option<Spanned<LangSpec>>,
     /// Only when this condition holds.
     #[serde(default)]
     pub when: Option<ConditionSpec>,
+}
+
+/// A rule's `lang`: a fixed tag or `"source"` (a string), or a tag computed from selections (a
+/// table).
+#[derive(Debug, Clone)]
+pub enum LangSpec {
+    /// `lang = "ru"`, `lang = "source"`.
+    Tag(String),
+    /// `lang = { record = "008/35-37", select = "$6", transforms = ["marc-script-tag"] }`.
+    Computed(ComputedLang),
+}
+
+impl<'de> Deserialize<'de> for LangSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LangSpec;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a language tag, \"source\", or a table with `select` / `record`")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<LangSpec, E> {
+                Ok(LangSpec::Tag(v.to_owned()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<LangSpec, A::Error> {
+                ComputedLang::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(LangSpec::Computed)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A language tag computed for each value from selections: the first value of each `record`
+/// selector (whole record), then of each `select` selector (the value's own field or element),
+/// joined with `|`, through `transforms`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ComputedLang {
+    /// Selectors evaluated in the whole record (`008/35-37`).
+    #[serde(default)]
+    pub record: Option<Selectors>,
+    /// Selectors evaluated in the field or element each value comes from (`$6`).
+    #[serde(default)]
+    pub select: Option<Selectors>,
+    /// Transforms that make a BCP 47 tag of the joined parts.
+    #[serde(default)]
+    pub transforms: Vec<Spanned<Transform>>,
 }
 
 /// A condition: a selector and a test on the values it picks.

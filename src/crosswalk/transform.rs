@@ -60,6 +60,7 @@
 //! | `"lccn"` | LC-normalised LCCN, see [`ident::lccn`] | `n 78-89035` → `n78089035` |
 //! | `"oclc"` | OCLC number from 035/001, see [`ident::oclc`] | `(OCoLC)ocm00012345` → `12345` |
 //! | `"language"` | MARC / ISO 639-2 code → BCP 47, see [`language::bcp47`] | `fre` → `fr`, `haw` → `haw` |
+//! | `"marc-script-tag"` | `LANG\|…\|$6` → BCP 47 tag of an 880 field, see [`language::marc_script_tag`] | `jpn\|245-01/$1` → `ja-Jpan` |
 
 use std::borrow::Cow;
 use std::fmt;
@@ -133,6 +134,9 @@ pub enum Transform {
     Lccn,
     /// `"oclc"`: OCLC number ([`ident::oclc`]).
     Oclc,
+    /// `"marc-script-tag"`: `LANG|…|$6` → the BCP 47 tag of an 880 field
+    /// ([`language::marc_script_tag`]).
+    MarcScriptTag,
     /// `"language"`: MARC / ISO 639-2 language code → BCP 47 ([`language::bcp47`]).
     Language,
 }
@@ -189,6 +193,12 @@ pub enum TransformError {
     /// The value is not a known language code.
     #[error("language: {value:?} is not a MARC or ISO 639-2 language code")]
     Language {
+        /// The value as given.
+        value: String,
+    },
+    /// `marc-script-tag`: no script identification code MARC defines.
+    #[error("marc-script-tag: no MARC script identification code in {value:?}")]
+    Script {
         /// The value as given.
         value: String,
     },
@@ -352,6 +362,7 @@ impl Transform {
             Transform::Issn => "issn",
             Transform::Lccn => "lccn",
             Transform::Oclc => "oclc",
+            Transform::MarcScriptTag => "marc-script-tag",
             Transform::Language => "language",
         }
     }
@@ -486,6 +497,14 @@ impl CompiledTransform {
                     out.push(Output::plain(n));
                 }
             }
+            Transform::MarcScriptTag => match language::marc_script_tag(v) {
+                Some(tag) => out.push(Output::plain(tag)),
+                None => {
+                    return Err(TransformError::Script {
+                        value: v.to_owned(),
+                    })
+                }
+            },
             Transform::Language => {
                 // MARC blank / fill markers give nothing.
                 let code = v.trim();

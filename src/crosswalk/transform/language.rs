@@ -165,6 +165,124 @@ pub fn bcp47_for_880(lang_639_2: Option<&str>, script_code: &str) -> Option<Stri
     Some(format!("{lang}-{script}"))
 }
 
+/// The BCP 47 tag of an 880 field from `LANG|…|$6|TEXT…`, the parts a computed `lang` joins.
+///
+/// The first part that is an 880 `$6` (`245-01/(N`, `100-02`) or a bare script identification
+/// code (`(N`, `$1`) gives the script. The parts before it are language codes (008/35-37, 041
+/// `$a`…): the first known one is used, blank, fill, `und`, `mul` and `zxx` are skipped, and
+/// without one the tag starts with `und`. The parts after it are the field's text: when `$6`
+/// has no script code (Unicode records often leave it out), the script is read from the letters
+/// of the text ([`detect_script`]). `None` when no script can be found.
+///
+/// ```
+/// use crosswalk::crosswalk::transform::language::marc_script_tag;
+///
+/// assert_eq!(marc_script_tag("jpn|245-01/$1").as_deref(), Some("ja-Jpan"));
+/// assert_eq!(marc_script_tag("   |rus|100-01/(N").as_deref(), Some("ru-Cyrl"));
+/// assert_eq!(marc_script_tag("|||||245-02/(3/r").as_deref(), Some("und-Arab"));
+/// assert_eq!(marc_script_tag("(2").as_deref(), Some("und-Hebr"));
+/// assert_eq!(marc_script_tag("rus|245-01|Жизнь это театр").as_deref(), Some("ru-Cyrl"));
+/// assert_eq!(marc_script_tag("eng|245-01"), None);
+/// ```
+pub fn marc_script_tag(value: &str) -> Option<String> {
+    let parts: Vec<&str> = value.split('|').collect();
+    let at = parts.iter().position(|p| is_linkage(p))?;
+    let lang = parts[..at].iter().find_map(|p| {
+        let p = p.trim();
+        let code = p.get(..3).filter(|_| p.len() % 3 == 0)?;
+        if matches!(code.to_ascii_lowercase().as_str(), "und" | "mul" | "zxx") {
+            return None;
+        }
+        bcp47(code).map(|_| code)
+    });
+    if let Some(tag) = bcp47_for_880(lang, parts[at]) {
+        return Some(tag);
+    }
+    let text = parts[at + 1..].join("|");
+    let script = detect_script(&text, lang)?;
+    let lang = lang.and_then(bcp47).unwrap_or_else(|| "und".to_owned());
+    Some(format!("{lang}-{script}"))
+}
+
+/// True for an 880 `$6` (`TAG-OCC…`) or a bare script identification code.
+fn is_linkage(part: &str) -> bool {
+    let p = part.trim();
+    let b = p.as_bytes();
+    (b.len() >= 6 && b[..3].iter().all(u8::is_ascii_alphanumeric) && b[3] == b'-')
+        || script_subtag(p, None).is_some()
+}
+
+/// The BCP 47 script subtag of a text, from its letters: the script with the most letters,
+/// Latin only when there is no other. Han with kana is `Jpan`, Hangul (with or without Han)
+/// `Kore`; Han alone is `Jpan` or `Kore` when `language` (a MARC / ISO 639-2 code) is Japanese
+/// or Korean, else `Hani`. `None` for a text without letters.
+///
+/// ```
+/// use crosswalk::crosswalk::transform::language::detect_script;
+///
+/// assert_eq!(detect_script("Жизнь это театр", None), Some("Cyrl"));
+/// assert_eq!(detect_script("日本 の 茶書", None), Some("Jpan"));
+/// assert_eq!(detect_script("東洋 文庫", Some("jpn")), Some("Jpan"));
+/// assert_eq!(detect_script("東洋 文庫", None), Some("Hani"));
+/// assert_eq!(detect_script("245-01 ISBN 5-02", None), Some("Latn"));
+/// assert_eq!(detect_script("1999.", None), None);
+/// ```
+pub fn detect_script(text: &str, language: Option<&str>) -> Option<&'static str> {
+    const SCRIPTS: [&str; 16] = [
+        "Latn", "Cyrl", "Arab", "Hebr", "Grek", "Hani", "Kana", "Hang", "Thai", "Deva", "Armn",
+        "Geor", "Ethi", "Beng", "Taml", "Tibt",
+    ];
+    let mut counts = [0usize; SCRIPTS.len()];
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        let i = match c as u32 {
+            0x41..=0x5A | 0x61..=0x7A | 0xC0..=0x24F | 0x1E00..=0x1EFF => 0,
+            0x400..=0x52F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => 1,
+            0x600..=0x6FF | 0x750..=0x77F | 0x8A0..=0x8FF | 0xFB50..=0xFDFF | 0xFE70..=0xFEFF => 2,
+            0x590..=0x5FF | 0xFB1D..=0xFB4F => 3,
+            0x370..=0x3FF | 0x1F00..=0x1FFF => 4,
+            0x2E80..=0x2FDF
+            | 0x3005..=0x3007
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xF900..=0xFAFF
+            | 0x20000..=0x3FFFF => 5,
+            0x3040..=0x30FF | 0x31F0..=0x31FF | 0xFF66..=0xFF9F => 6,
+            0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF => 7,
+            0xE00..=0xE7F => 8,
+            0x900..=0x97F => 9,
+            0x530..=0x58F => 10,
+            0x10A0..=0x10FF => 11,
+            0x1200..=0x139F => 12,
+            0x980..=0x9FF => 13,
+            0xB80..=0xBFF => 14,
+            0xF00..=0xFFF => 15,
+            _ => continue,
+        };
+        counts[i] += 1;
+    }
+    let (han, kana, hangul) = (counts[5], counts[6], counts[7]);
+    if hangul > 0 {
+        return Some("Kore");
+    }
+    if kana > 0 {
+        return Some("Jpan");
+    }
+    // The script with most letters, Latin only if nothing else.
+    let best = (1..SCRIPTS.len())
+        .filter(|&i| counts[i] > 0)
+        .max_by_key(|&i| (counts[i], std::cmp::Reverse(i)));
+    match best {
+        Some(5) if han > 0 => Some(match language.and_then(bcp47).as_deref() {
+            Some("ja") => "Jpan",
+            Some("ko") => "Kore",
+            _ => "Hani",
+        }),
+        Some(i) => Some(SCRIPTS[i]),
+        None if counts[0] > 0 => Some("Latn"),
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -262,6 +380,32 @@ mod tests {
             Some(vec!["en".to_owned(), "fr".to_owned()])
         );
         assert_eq!(bcp47_all("engxxx"), None);
+    }
+
+    #[test]
+    fn script_tags_from_parts() {
+        for (input, want) in [
+            ("rus|100-01/(N", Some("ru-Cyrl")),
+            ("chi|chi|245-01/$1", Some("zh-Hani")),
+            ("und|jpn|245-01/$1", Some("ja-Jpan")),
+            ("mul||245-01/$1", Some("und-Hani")),
+            ("engfre|245-01/(B", Some("en-Latn")),
+            ("éng|245-01/(N", Some("und-Cyrl")),
+            ("heb|", None),
+            ("", None),
+            ("|", None),
+            ("heb|880-01", None),
+            ("heb|245-01/(Z", None),
+            ("heb|245-01/(Z|1999", None),
+            ("heb|245-01/(Z|ספר", Some("he-Hebr")),
+            ("kor|245-01|한국", Some("ko-Kore")),
+            ("chi|245-01|北京市 :|x", Some("zh-Hani")),
+            ("jpn|245-01//r|東京", Some("ja-Jpan")),
+            ("ara||245-01|تنسيق ISBN", Some("ar-Arab")),
+            ("rus|245-01|Zhiznʹ", Some("ru-Latn")),
+        ] {
+            assert_eq!(marc_script_tag(input).as_deref(), want, "{input:?}");
+        }
     }
 
     #[test]
