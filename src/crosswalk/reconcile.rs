@@ -231,23 +231,14 @@ impl Reconciler {
             return None;
         }
         let (heading, key, resolution) = match self.options.by {
-            By::Label => {
+            By::Label if !is_iri(value.trim()) => {
                 let h = Heading::parse(written);
-                let key = if written.contains("://") {
-                    identifier_key(written)
-                } else {
-                    h.key()
-                };
                 let res: Resolution = self.index.lookup(written, &self.filter).into();
-                (h.display(), key, res)
+                (h.display(), h.key(), res)
             }
-            By::Identifier => {
+            By::Label | By::Identifier => {
                 let id = strip_source_prefix(value.trim());
-                let res: Resolution = self
-                    .index
-                    .lookup_identifier_filtered(id, &self.filter)
-                    .into();
-                (id.to_string(), identifier_key(id), res)
+                (id.to_string(), identifier_key(id), self.by_identifier(id))
             }
             By::Notation => {
                 let code = value.trim();
@@ -296,6 +287,42 @@ impl Reconciler {
         Some(out)
     }
 
+    /// An identifier; an IRI also with the other of http/https and with(out) a final slash, as
+    /// vocabularies and records disagree about both.
+    fn by_identifier(&self, id: &str) -> Resolution {
+        let first: Resolution = self
+            .index
+            .lookup_identifier_filtered(id, &self.filter)
+            .into();
+        if first != Resolution::NotFound || !is_iri(id) {
+            return first;
+        }
+        let swapped = match id.split_once("://") {
+            Some(("http", rest)) => format!("https://{rest}"),
+            Some(("https", rest)) => format!("http://{rest}"),
+            _ => id.to_string(),
+        };
+        for base in [id.to_string(), swapped] {
+            let slash = match base.strip_suffix('/') {
+                Some(b) => b.to_string(),
+                None => format!("{base}/"),
+            };
+            for v in [base.clone(), slash] {
+                if v == id {
+                    continue;
+                }
+                let r: Resolution = self
+                    .index
+                    .lookup_identifier_filtered(&v, &self.filter)
+                    .into();
+                if r != Resolution::NotFound {
+                    return r;
+                }
+            }
+        }
+        Resolution::NotFound
+    }
+
     /// The scheme segment of local IRIs: the first scheme named (`any` when none is).
     fn local_scheme(&self) -> &str {
         self.schemes.first().map_or("any", String::as_str)
@@ -318,6 +345,10 @@ pub fn local_iri(base: &str, scheme: &str, key: &str) -> String {
         })
         .collect();
     format!("{base}concept/{scheme}/{:016x}", h.0)
+}
+
+fn is_iri(s: &str) -> bool {
+    s.starts_with("http://") || s.starts_with("https://") || s.starts_with("urn:")
 }
 
 /// `(DLC)sh 85148273` → `sh 85148273`: the MARC source prefix of a `$0` is not part of the number.
