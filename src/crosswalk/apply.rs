@@ -416,7 +416,7 @@ impl<R: Selectable> Mapping<R> {
         }
     }
 
-    /// A diagnostic for an ambiguous value (with its candidates), or for one dropped.
+    /// A warning for an ambiguous value, with its candidates.
     #[allow(clippy::too_many_arguments)]
     fn reconcile_diagnostic(
         &self,
@@ -428,11 +428,9 @@ impl<R: Selectable> Mapping<R> {
         r: &Reconciled,
         out: &mut RecordOutput,
     ) {
-        let (kind, severity) = match (r.status, &r.output) {
-            (Status::Ambiguous, _) => ("ambiguous-heading", Severity::Warning),
-            (Status::Unmatched, None) => ("unmatched-heading", Severity::Info),
-            _ => return,
-        };
+        if r.status != Status::Ambiguous {
+            return;
+        }
         let origin = f
             .origin
             .map(|(s, p)| format!(" at {}", record.origin(s, p)))
@@ -442,18 +440,19 @@ impl<R: Selectable> Mapping<R> {
             .iter()
             .map(|c| format!("<{}> ({}, {} {:.2})", c.iri, c.scheme, c.method, c.score))
             .collect();
-        let what = match r.status {
-            Status::Ambiguous => format!("is ambiguous: {}", candidates.join(", ")),
-            _ if candidates.is_empty() => "matched no concept; dropped".to_string(),
-            _ => format!(
-                "matched only below min-score ({}); dropped",
-                candidates.join(", ")
-            ),
+        let taken = match &r.output {
+            Some(o) if r.local => format!("local concept <{o}>"),
+            Some(o) => format!("<{o}>"),
+            None => "nothing".into(),
         };
-        let msg = format!("rule {:?}{origin}: {:?} {what}", rule.name, r.heading);
+        let msg = format!(
+            "rule {:?}{origin}: {:?} is ambiguous ({}); gave {taken}",
+            rule.name,
+            r.heading,
+            candidates.join(", ")
+        );
         let mut d = self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg);
-        d.kind = kind;
-        d.severity = severity;
+        d.kind = "ambiguous-heading";
         out.diagnostics.push(d);
     }
 

@@ -101,7 +101,7 @@ pub enum OnMiss {
     /// A local concept IRI, `{base}concept/{scheme}/{hash}`, described as unreconciled.
     #[default]
     Local,
-    /// Nothing (an `info` diagnostic says so).
+    /// Nothing (the mapping's choice: no diagnostic either).
     Drop,
     /// The value as it is (for literal objects).
     KeepLiteral,
