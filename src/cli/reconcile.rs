@@ -90,7 +90,10 @@ pub fn run(command: ReconcileCommand) -> Result<bool> {
     }
 }
 
-fn load(schemes: &[String], vocabs: &[(String, PathBuf)]) -> Result<std::sync::Arc<AuthorityIndex>> {
+fn load(
+    schemes: &[String],
+    vocabs: &[(String, PathBuf)],
+) -> Result<std::sync::Arc<AuthorityIndex>> {
     let dirs = reconcile::search_path(None);
     let mut files = Vec::new();
     let is_vocab = |s: &str| vocabs.iter().any(|(n, _)| n == s);
@@ -111,7 +114,9 @@ fn load(schemes: &[String], vocabs: &[(String, PathBuf)]) -> Result<std::sync::A
     }
     for (name, path) in vocabs {
         if !path.is_file() {
-            return Err(UsageError(format!("--vocab {name}: no such file {}", path.display())).into());
+            return Err(
+                UsageError(format!("--vocab {name}: no such file {}", path.display())).into(),
+            );
         }
         files.push((path.clone(), name.clone()));
     }
@@ -202,7 +207,8 @@ fn lookup(
         if !r.candidates.is_empty() {
             writeln!(text, "candidates:")?;
             for c in &r.candidates {
-                writeln!(text, 
+                writeln!(
+                    text,
                     "  {}  {:?} [{}] {} {:.2}",
                     c.iri,
                     label(&c.iri).unwrap_or_default(),

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use oxrdf::NamedNode;
 use toml::Spanned;
 
-use super::spec::{ConditionSpec, ExampleSpec, MappingFile, ResourceSpec, RuleSpec, Selectors};
 use super::reconcile::{self, VocabularyFile};
+use super::spec::{ConditionSpec, ExampleSpec, MappingFile, ResourceSpec, RuleSpec, Selectors};
 use super::transform::CompiledTransform;
 use crate::authority::AuthorityIndex;
 use crate::select::Selectable;

@@ -439,7 +439,12 @@ static CACHE: Mutex<Cache> = Mutex::new(Vec::new());
 pub fn load_files(files: &[VocabularyFile]) -> Result<Arc<AuthorityIndex>, LoadError> {
     let mut key: Vec<VocabularyFile> = files
         .iter()
-        .map(|(p, n)| (std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()), n.clone()))
+        .map(|(p, n)| {
+            (
+                std::fs::canonicalize(p).unwrap_or_else(|_| p.clone()),
+                n.clone(),
+            )
+        })
         .collect();
     key.sort();
     key.dedup();
@@ -541,7 +546,10 @@ lcsh:sh2 skos:inScheme <http://id.loc.gov/authorities/subjects> ; skos:prefLabel
         assert_eq!(alt.output, None);
         assert_eq!(alt.candidates.len(), 1);
         let keep = reconciler(r#"{"schemes":["lcsh"],"on-miss":"keep-literal"}"#);
-        assert_eq!(keep.resolve("Cats").unwrap().output.as_deref(), Some("Cats"));
+        assert_eq!(
+            keep.resolve("Cats").unwrap().output.as_deref(),
+            Some("Cats")
+        );
     }
 
     #[test]
