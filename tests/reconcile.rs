@@ -175,7 +175,7 @@ fn reconcile_transform_matched_ambiguous_unmatched() {
     let again = run(&m, &dc_record("<subject>DOGS.</subject>"));
     assert_eq!(
         objects(&again, "http://purl.org/dc/terms/subject"),
-        [unmatched.clone()]
+        std::slice::from_ref(unmatched)
     );
 }
 
