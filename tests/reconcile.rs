@@ -367,6 +367,21 @@ fn load_errors_are_located() {
         &format!("[crosswalk]\nname = \"t\"\nformat = \"dc\"\nbase = \"https://e.org/\"\n[vocabularies]\nmine = \"nowhere.ttl\"\n{RULE}"),
     );
     assert!(e.starts_with("6:8:") && e.contains("nowhere.ttl"), "{e}");
+    // A file whose concepts are in a scheme of another name.
+    std::fs::write(
+        temp_dir("errors").join("named.ttl"),
+        "@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n\
+         <http://e.org/c> skos:prefLabel \"C\" ; skos:inScheme <http://e.org/scheme> .\n",
+    )
+    .unwrap();
+    let e = load_error(
+        "f.toml",
+        &format!("[crosswalk]\nname = \"t\"\nformat = \"dc\"\nbase = \"https://e.org/\"\n[vocabularies]\nmine = \"named.ttl\"\n{RULE}"),
+    );
+    assert!(
+        e.starts_with("6:8:") && e.contains("no scheme with concepts"),
+        "{e}"
+    );
     // An unknown option.
     let e = load_error(
         "e.toml",

@@ -309,7 +309,9 @@ fn mapping_index(
         }
     };
     for ((path, name), at) in &declared {
-        if index.vocabulary().scheme_index(name).is_none() {
+        if index.vocabulary().scheme_index(name).is_none()
+            || index.vocabulary().concepts_in(name).next().is_none()
+        {
             let have: Vec<&str> = index
                 .vocabulary()
                 .schemes()
@@ -318,8 +320,8 @@ fn mapping_index(
                 .collect();
             return Err(MappingError {
                 message: format!(
-                    "vocabulary {name:?} ({}) is not a scheme of the loaded vocabularies ({}); \
-                     a file whose scheme has its own dcterms:identifier must be declared under that name",
+                    "vocabulary {name:?} ({}) is no scheme with concepts in the loaded vocabularies ({}); \
+                     a file whose scheme has its own name (dcterms:identifier) must be declared under that name",
                     path.display(),
                     have.join(", ")
                 ),

@@ -473,11 +473,9 @@ mod tests {
 
     const TTL: &str = r#"@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 @prefix lcsh: <http://id.loc.gov/authorities/subjects/> .
-lcsh:sh85148273 skos:inScheme <http://id.loc.gov/authorities/subjects> ;
-    skos:prefLabel "World War, 1939-1945"@en ; skos:altLabel "Second World War, 1939-1945"@en .
-lcsh:sh1 skos:inScheme <http://id.loc.gov/authorities/subjects> ; skos:prefLabel "Mercury"@en .
-lcsh:sh2 skos:inScheme <http://id.loc.gov/authorities/subjects> ; skos:prefLabel "Mercury"@en .
-<http://id.loc.gov/authorities/subjects> skos:prefLabel "LCSH" .
+lcsh:sh85148273 skos:prefLabel "World War, 1939-1945"@en ; skos:altLabel "Second World War, 1939-1945"@en .
+lcsh:sh1 skos:prefLabel "Mercury"@en .
+lcsh:sh2 skos:prefLabel "Mercury"@en .
 "#;
 
     fn index() -> Arc<AuthorityIndex> {
