@@ -1,3 +1,4 @@
 //! Subcommands of the `crosswalk` binary that live in their own files.
 
 pub mod mapping;
+pub mod reconcile;

@@ -15,18 +15,45 @@
 pub mod apply;
 pub mod compile;
 pub mod harness;
+pub mod reconcile;
 pub mod source;
 pub mod spec;
 pub mod transform;
 
 use std::path::Path;
+use std::sync::Arc;
 
 pub use apply::{record_graph, Emitted, Provenance, RecordContext, RecordOutput};
 pub use compile::{Mapping, MappingError};
 pub use harness::{Coverage, ExampleResult};
 pub use source::{Item, Source};
 
+use crate::authority::AuthorityIndex;
 use crate::{dc, ead, marc};
+
+/// Loads, once, the vocabularies that all the mapping files given declare (their union), for
+/// [`Mapping::load_with`] / [`AnyMapping::load_with`] in a run over many collections. `None` when
+/// none declares any.
+pub fn load_vocabularies<P: AsRef<Path>>(
+    paths: &[P],
+) -> Result<Option<Arc<AuthorityIndex>>, MappingError> {
+    let mut files = Vec::new();
+    let mut first: Option<MappingError> = None;
+    for p in paths {
+        let parsed = compile::parse(p.as_ref())?;
+        for (f, at) in compile::vocabulary_files(&parsed)? {
+            first.get_or_insert(at);
+            files.push(f);
+        }
+    }
+    let Some(at) = first else { return Ok(None) };
+    reconcile::load_files(&files)
+        .map(Some)
+        .map_err(|e| MappingError {
+            message: format!("vocabularies: {e}"),
+            ..at
+        })
+}
 
 /// A mapping for whichever format its file declares.
 #[derive(Debug)]
@@ -42,12 +69,28 @@ pub enum AnyMapping {
 impl AnyMapping {
     /// Loads a mapping file for the format it declares.
     pub fn load(path: impl AsRef<Path>) -> Result<Self, MappingError> {
-        let parsed = compile::parse(path.as_ref())?;
+        Self::load_shared(path.as_ref(), None)
+    }
+
+    /// Loads a mapping file whose `reconcile` transforms use an index loaded once for many
+    /// mappings (see [`Mapping::load_with`]).
+    pub fn load_with(
+        path: impl AsRef<Path>,
+        vocabularies: &Arc<AuthorityIndex>,
+    ) -> Result<Self, MappingError> {
+        Self::load_shared(path.as_ref(), Some(vocabularies))
+    }
+
+    fn load_shared(
+        path: &Path,
+        shared: Option<&Arc<AuthorityIndex>>,
+    ) -> Result<Self, MappingError> {
+        let parsed = compile::parse(path)?;
         let (_, main) = &parsed.files[0];
         match main.crosswalk.format.get_ref().as_str() {
-            "marc" => Ok(Self::Marc(Mapping::compile(parsed)?)),
-            "ead" => Ok(Self::Ead(Mapping::compile(parsed)?)),
-            "dc" => Ok(Self::Dc(Mapping::compile(parsed)?)),
+            "marc" => Ok(Self::Marc(Mapping::compile(parsed, shared)?)),
+            "ead" => Ok(Self::Ead(Mapping::compile(parsed, shared)?)),
+            "dc" => Ok(Self::Dc(Mapping::compile(parsed, shared)?)),
             other => Err(compile::format_error(&parsed, other)),
         }
     }

@@ -1,7 +1,7 @@
 //! The `crosswalk` command-line tool.
 //!
 //! Exit status: 0 when everything was read; 1 when a record was rejected or a file could not be
-//! read to its end; 2 on a usage error.
+//! read to its end; 2 on a usage error. `reconcile lookup`: 0 matched, 1 ambiguous or unmatched.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -63,6 +63,11 @@ enum Command {
     Mapping {
         #[command(subcommand)]
         command: cli::mapping::MappingCommand,
+    },
+    /// Reconciliation against the shipped (and your own) SKOS vocabularies.
+    Reconcile {
+        #[command(subcommand)]
+        command: cli::reconcile::ReconcileCommand,
     },
 }
 
@@ -187,6 +192,7 @@ fn main() -> ExitCode {
             inputs,
         } => cli::mapping::convert(&mapping, &inputs, &to, &collection),
         Command::Mapping { command } => cli::mapping::run(command),
+        Command::Reconcile { command } => cli::reconcile::run(command),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -199,6 +205,9 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             eprintln!("crosswalk: {e:#}");
+            if e.downcast_ref::<cli::reconcile::UsageError>().is_some() {
+                return ExitCode::from(2);
+            }
             ExitCode::from(1)
         }
     }

@@ -3,12 +3,17 @@
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use unicode_normalization::UnicodeNormalization;
 
+use std::rc::Rc;
+
 use super::compile::{Condition, Fnv, LangFrom, Mapping, Object, Piece, Rule, Source, Template};
+use super::reconcile::{Reconciled, Status};
 use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
 
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const CW: &str = "https://w3id.org/crosswalk/vocab#";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 
 /// What a mapping is applied within: the collection and where the record came from.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +84,8 @@ struct Flow<'a> {
     out: Output,
     lang: Option<&'a str>,
     origin: Option<(Scope, u32)>,
+    /// What a `reconcile` transform found for this value.
+    note: Option<Rc<Reconciled>>,
 }
 
 impl<R: Selectable> Mapping<R> {
@@ -217,6 +224,7 @@ impl<R: Selectable> Mapping<R> {
                 out: Output::plain(v.clone()),
                 lang: None,
                 origin: None,
+                note: None,
             }),
             Source::Select(sels) => {
                 for sel in sels {
@@ -226,6 +234,7 @@ impl<R: Selectable> Mapping<R> {
                             out: Output::plain(s.value.into_owned()),
                             lang: s.lang,
                             origin: Some((s.scope, s.part)),
+                            note: None,
                         })
                     });
                 }
@@ -264,6 +273,7 @@ impl<R: Selectable> Mapping<R> {
                             out: o,
                             lang,
                             origin,
+                            note: None,
                         })),
                         Err(e) => {
                             let msg = format!("rule {:?}: {e}", rule.name);
@@ -279,6 +289,25 @@ impl<R: Selectable> Mapping<R> {
                 flows = next;
                 continue;
             }
+            if let Some(rec) = t.reconciler() {
+                let mut next = Vec::with_capacity(flows.len());
+                for f in flows {
+                    let Some(r) = rec.resolve_in(&f.out.value, &self.base) else {
+                        continue;
+                    };
+                    self.reconcile_diagnostic(record, ctx, ri, rule, &f, &r, out);
+                    if let Some(o) = r.output.clone() {
+                        next.push(Flow {
+                            out: Output::plain(o),
+                            lang: f.lang,
+                            origin: f.origin,
+                            note: Some(Rc::new(r)),
+                        });
+                    }
+                }
+                flows = next;
+                continue;
+            }
             let mut next = Vec::with_capacity(flows.len());
             for f in flows {
                 match t.apply_list(std::slice::from_ref(&f.out)) {
@@ -286,6 +315,7 @@ impl<R: Selectable> Mapping<R> {
                         out: o,
                         lang: f.lang,
                         origin: f.origin,
+                        note: f.note.clone(),
                     })),
                     Err(e) => {
                         let origin = f
@@ -399,11 +429,18 @@ impl<R: Selectable> Mapping<R> {
                     continue;
                 }
             };
+            let reconciled = match (&f.note, &object) {
+                (Some(note), Term::NamedNode(n)) => Some((note, n.clone())),
+                _ => None,
+            };
             push(
                 out,
                 Triple::new(subject.clone(), rule.predicate.clone(), object),
                 prov,
             );
+            if let Some((note, n)) = reconciled {
+                record_reconciliation(out, subject, &n, note, prov);
+            }
         }
     }
 
@@ -475,6 +512,46 @@ impl<R: Selectable> Mapping<R> {
                 None
             }
         }
+    }
+
+    /// A warning for an ambiguous value, with its candidates.
+    #[allow(clippy::too_many_arguments)]
+    fn reconcile_diagnostic(
+        &self,
+        record: &R,
+        ctx: &RecordContext,
+        ri: usize,
+        rule: &Rule<R::Selector>,
+        f: &Flow<'_>,
+        r: &Reconciled,
+        out: &mut RecordOutput,
+    ) {
+        if r.status != Status::Ambiguous {
+            return;
+        }
+        let origin = f
+            .origin
+            .map(|(s, p)| format!(" at {}", record.origin(s, p)))
+            .unwrap_or_default();
+        let candidates: Vec<String> = r
+            .candidates
+            .iter()
+            .map(|c| format!("<{}> ({}, {} {:.2})", c.iri, c.scheme, c.method, c.score))
+            .collect();
+        let taken = match &r.output {
+            Some(o) if r.local => format!("local concept <{o}>"),
+            Some(o) => format!("<{o}>"),
+            None => "nothing".into(),
+        };
+        let msg = format!(
+            "rule {:?}{origin}: {:?} is ambiguous ({}); gave {taken}",
+            rule.name,
+            r.heading,
+            candidates.join(", ")
+        );
+        let mut d = self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg);
+        d.kind = "ambiguous-heading";
+        out.diagnostics.push(d);
     }
 
     fn holds(
@@ -609,6 +686,75 @@ impl<R: Selectable> Mapping<R> {
             },
             message: message.into(),
         }
+    }
+}
+
+/// The RDF that records a reconciliation: a local concept says what it is and why
+/// (`cw:reconciliation`, `cw:candidate`); a match, when asked (`annotate`), its method and score
+/// on the rule's subject.
+fn record_reconciliation(
+    out: &mut RecordOutput,
+    subject: &NamedOrBlankNode,
+    object: &NamedNode,
+    note: &Reconciled,
+    prov: Provenance,
+) {
+    let cw = |l: &str| NamedNode::new_unchecked(format!("{CW}{l}"));
+    let skos = |l: &str| NamedNode::new_unchecked(format!("{SKOS}{l}"));
+    if note.local {
+        let s = NamedOrBlankNode::from(object.clone());
+        push(
+            out,
+            Triple::new(s.clone(), rdf_type(), skos("Concept")),
+            prov,
+        );
+        push(
+            out,
+            Triple::new(
+                s.clone(),
+                skos("prefLabel"),
+                Literal::new_simple_literal(&note.heading),
+            ),
+            prov,
+        );
+        push(
+            out,
+            Triple::new(
+                s.clone(),
+                cw("reconciliation"),
+                Literal::new_simple_literal(note.status.as_str()),
+            ),
+            prov,
+        );
+        for c in &note.candidates {
+            if let Ok(n) = NamedNode::new(&c.iri) {
+                push(out, Triple::new(s.clone(), cw("candidate"), n), prov);
+            }
+        }
+    } else if let (true, Status::Matched, Some((method, score))) =
+        (note.annotate, note.status, note.method)
+    {
+        push(
+            out,
+            Triple::new(
+                subject.clone(),
+                cw("matchMethod"),
+                Literal::new_simple_literal(method.as_str()),
+            ),
+            prov,
+        );
+        push(
+            out,
+            Triple::new(
+                subject.clone(),
+                cw("matchScore"),
+                Literal::new_typed_literal(
+                    format!("{score:.2}"),
+                    NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#decimal"),
+                ),
+            ),
+            prov,
+        );
     }
 }
 

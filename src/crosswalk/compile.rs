@@ -5,14 +5,17 @@
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use oxrdf::NamedNode;
 use toml::Spanned;
 
+use super::reconcile::{self, VocabularyFile};
 use super::spec::{
     ConditionSpec, ExampleSpec, LangSpec, MappingFile, ResourceSpec, RuleSpec, Selectors,
 };
 use super::transform::CompiledTransform;
+use crate::authority::AuthorityIndex;
 use crate::select::Selectable;
 
 /// Namespaces every mapping may use without declaring them.
@@ -207,6 +210,7 @@ pub struct Mapping<R: Selectable> {
     pub(crate) prefixes: BTreeMap<String, String>,
     pub(crate) resources: Vec<Resource<R::Selector>>,
     pub(crate) examples: Vec<ExampleSpec>,
+    pub(crate) vocabularies: Option<Arc<AuthorityIndex>>,
 }
 
 impl<R: Selectable> fmt::Debug for Mapping<R> {
@@ -273,6 +277,76 @@ pub(crate) fn parse(path: &Path) -> Result<Parsed, MappingError> {
     })
 }
 
+/// The vocabulary files a parsed mapping declares (shipped names in `[crosswalk] vocabularies`,
+/// files in `[vocabularies]`), with the place of each declaration.
+pub(crate) fn vocabulary_files(
+    parsed: &Parsed,
+) -> Result<Vec<(VocabularyFile, MappingError)>, MappingError> {
+    let mut files = Vec::new();
+    for (src, file) in &parsed.files {
+        let dir = src.path.parent().map(Path::to_path_buf).unwrap_or_default();
+        let dirs = reconcile::search_path(Some(&dir));
+        for name in &file.crosswalk.vocabularies {
+            let path =
+                reconcile::find_shipped(name.get_ref(), &dirs).map_err(|m| src.at(name, m))?;
+            files.push(((path, name.get_ref().clone()), src.at(name, "")));
+        }
+        for (name, path) in &file.vocabularies {
+            let p = dir.join(path.get_ref());
+            if !p.is_file() {
+                return Err(src.at(
+                    path,
+                    format!("vocabulary {name:?}: no such file {}", p.display()),
+                ));
+            }
+            files.push(((p, name.clone()), src.at(path, "")));
+        }
+    }
+    Ok(files)
+}
+
+/// Loads what a parsed mapping declares (`None`: nothing), or checks that `shared` has every
+/// scheme it declares.
+fn mapping_index(
+    parsed: &Parsed,
+    shared: Option<&Arc<AuthorityIndex>>,
+) -> Result<Option<Arc<AuthorityIndex>>, MappingError> {
+    let declared = vocabulary_files(parsed)?;
+    let index = match shared {
+        Some(i) => Arc::clone(i),
+        None if declared.is_empty() => return Ok(None),
+        None => {
+            let files: Vec<VocabularyFile> = declared.iter().map(|(f, _)| f.clone()).collect();
+            reconcile::load_files(&files).map_err(|e| MappingError {
+                message: format!("vocabularies: {e}"),
+                ..declared[0].1.clone()
+            })?
+        }
+    };
+    for ((path, name), at) in &declared {
+        if index.vocabulary().scheme_index(name).is_none()
+            || index.vocabulary().concepts_in(name).next().is_none()
+        {
+            let have: Vec<&str> = index
+                .vocabulary()
+                .schemes()
+                .iter()
+                .map(|s| s.name.as_str())
+                .collect();
+            return Err(MappingError {
+                message: format!(
+                    "vocabulary {name:?} ({}) is no scheme with concepts in the loaded vocabularies ({}); \
+                     a file whose scheme has its own name (dcterms:identifier) must be declared under that name",
+                    path.display(),
+                    have.join(", ")
+                ),
+                ..at.clone()
+            });
+        }
+    }
+    Ok(Some(index))
+}
+
 /// The error for a `format` no record type has.
 pub(crate) fn format_error(parsed: &Parsed, format: &str) -> MappingError {
     let (src, main) = &parsed.files[0];
@@ -304,11 +378,26 @@ impl Fnv {
 
 impl<R: Selectable> Mapping<R> {
     /// Loads and compiles a mapping file for records of type `R`.
+    ///
+    /// The vocabularies it declares are loaded too (once per process while a mapping holds them).
     pub fn load(path: impl AsRef<Path>) -> Result<Self, MappingError> {
-        Self::compile(parse(path.as_ref())?)
+        Self::compile(parse(path.as_ref())?, None)
     }
 
-    pub(crate) fn compile(parsed: Parsed) -> Result<Self, MappingError> {
+    /// Loads and compiles a mapping file whose `reconcile` transforms use `vocabularies`, an
+    /// index loaded once for many mappings (see [`load_vocabularies`](super::load_vocabularies));
+    /// every vocabulary the file declares must be a scheme of it.
+    pub fn load_with(
+        path: impl AsRef<Path>,
+        vocabularies: &Arc<AuthorityIndex>,
+    ) -> Result<Self, MappingError> {
+        Self::compile(parse(path.as_ref())?, Some(vocabularies))
+    }
+
+    pub(crate) fn compile(
+        parsed: Parsed,
+        shared: Option<&Arc<AuthorityIndex>>,
+    ) -> Result<Self, MappingError> {
         let (main_src, main) = &parsed.files[0];
         let format = main.crosswalk.format.get_ref();
         if format != R::FORMAT {
@@ -337,6 +426,7 @@ impl<R: Selectable> Mapping<R> {
         if NamedNode::new(&base).is_err() {
             return Err(main_src.at(&main.crosswalk.base, "base is not an absolute IRI"));
         }
+        let vocabularies = mapping_index(&parsed, shared)?;
         // Resource blocks: same-named blocks of included files add their rules.
         let mut specs: Vec<(&SourceText, ResourceSpec)> = Vec::new();
         for (src, file) in &parsed.files {
@@ -384,7 +474,7 @@ impl<R: Selectable> Mapping<R> {
                 for t in &rs.transforms {
                     let compiled = t
                         .get_ref()
-                        .compile_in(&dir)
+                        .compile_with(&dir, vocabularies.as_ref(), &base)
                         .map_err(|e| src.at(t, format!("transform: {e}")))?;
                     rule.transforms.push((t.get_ref().name(), compiled));
                 }
@@ -409,6 +499,7 @@ impl<R: Selectable> Mapping<R> {
             prefixes,
             resources,
             examples: main.examples.clone(),
+            vocabularies,
         })
     }
 
@@ -441,6 +532,11 @@ impl<R: Selectable> Mapping<R> {
     /// Every prefix the mapping knows (built-in and declared).
     pub fn prefixes(&self) -> &BTreeMap<String, String> {
         &self.prefixes
+    }
+
+    /// The vocabularies its `reconcile` transforms use, if it declares any.
+    pub fn vocabularies(&self) -> Option<&Arc<AuthorityIndex>> {
+        self.vocabularies.as_ref()
     }
 
     /// The examples written in the mapping file.

@@ -19,6 +19,10 @@ pub struct MappingFile {
     /// `[prefixes]`: prefix → namespace IRI (added to the built-in ones).
     #[serde(default)]
     pub prefixes: BTreeMap<String, Spanned<String>>,
+    /// `[vocabularies]`: scheme short name → SKOS (any RDF syntax) or MARC authority file,
+    /// relative to this file, for the `reconcile` transform.
+    #[serde(default)]
+    pub vocabularies: BTreeMap<String, Spanned<String>>,
     /// `[[resource]]` blocks, in order.
     #[serde(default, rename = "resource")]
     pub resources: Vec<ResourceSpec>,
@@ -44,6 +48,10 @@ pub struct Header {
     /// mapping's; a resource with the same name gets their rules appended.
     #[serde(default)]
     pub include: Vec<Spanned<String>>,
+    /// Shipped vocabularies (short names: `lcsh`, `relators`, `iso639-2` …) that `reconcile`
+    /// transforms look values up in.
+    #[serde(default)]
+    pub vocabularies: Vec<Spanned<String>>,
 }
 
 /// A `[[resource]]` block: what in a record becomes a resource, its IRI, and its rules.

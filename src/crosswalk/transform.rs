@@ -61,6 +61,7 @@
 //! | `"oclc"` | OCLC number from 035/001, see [`ident::oclc`] | `(OCoLC)ocm00012345` → `12345` |
 //! | `"language"` | MARC / ISO 639-2 code → BCP 47, see [`language::bcp47`] | `fre` → `fr`, `haw` → `haw` |
 //! | `"marc-script-tag"` | `LANG\|…\|$6` → BCP 47 tag of an 880 field, see [`language::marc_script_tag`] | `jpn\|245-01/$1` → `ja-Jpan` |
+//! | `{ reconcile = ["lcsh"] }`, `{ reconcile = { schemes = […], … } }` | heading / code / identifier → concept IRI, see [`reconcile`](super::reconcile) | `World war, 1939-1945.` → `http://id.loc.gov/authorities/subjects/sh85148273` |
 
 use std::borrow::Cow;
 use std::fmt;
@@ -78,6 +79,10 @@ pub mod text;
 
 pub use language::bcp47_for_880;
 pub use lookup::{LookupSpec, LookupTable, MissPolicy};
+
+use super::reconcile::{ReconcileSpec, Reconciler};
+use crate::authority::AuthorityIndex;
+use std::sync::Arc;
 
 /// A transform as written in a crosswalk file (see the [module docs](self) for the syntax).
 ///
@@ -139,6 +144,9 @@ pub enum Transform {
     MarcScriptTag,
     /// `"language"`: MARC / ISO 639-2 language code → BCP 47 ([`language::bcp47`]).
     Language,
+    /// `{ reconcile = ["lcsh"] }` or `{ reconcile = { … } }`: the concept IRI of a heading, code
+    /// or identifier in the mapping's vocabularies ([`super::reconcile`]).
+    Reconcile(ReconcileSpec),
 }
 
 /// Why a [`Transform`] could not be compiled (a mistake in the crosswalk file).
@@ -158,6 +166,9 @@ pub enum CompileError {
     /// `substring` needs one or two numbers, `start <= end`.
     #[error("substring: expected [start] or [start, end] with start <= end, got {0:?}")]
     Substring(Vec<usize>),
+    /// `reconcile` without vocabularies, with a scheme not loaded, or with a bad option.
+    #[error("reconcile: {0}")]
+    Reconcile(String),
     /// A lookup table could not be read or is malformed.
     #[error("lookup: {path}: {message}")]
     Lookup {
@@ -322,6 +333,7 @@ enum Op {
     RegexExtract(regex::Regex),
     Substring(usize, Option<usize>),
     Lookup(LookupTable),
+    Reconcile(Box<Reconciler>),
 }
 
 fn compile_regex(transform: &'static str, pattern: &str) -> Result<regex::Regex, CompileError> {
@@ -364,6 +376,7 @@ impl Transform {
             Transform::Oclc => "oclc",
             Transform::MarcScriptTag => "marc-script-tag",
             Transform::Language => "language",
+            Transform::Reconcile(_) => "reconcile",
         }
     }
 
@@ -381,7 +394,30 @@ impl Transform {
 
     /// Compile, reading relative lookup file paths from `base` (the crosswalk file's folder).
     pub fn compile_in(&self, base: &Path) -> Result<CompiledTransform, CompileError> {
+        self.compile_with(base, None, "")
+    }
+
+    /// Compile, reading relative lookup file paths from `dir`; `reconcile` looks values up in
+    /// `index` and makes local concept IRIs under `base_iri`.
+    pub fn compile_with(
+        &self,
+        base: &Path,
+        index: Option<&Arc<AuthorityIndex>>,
+        base_iri: &str,
+    ) -> Result<CompiledTransform, CompileError> {
         let op = match self {
+            Transform::Reconcile(spec) => {
+                let index = index.ok_or_else(|| {
+                    CompileError::Reconcile(
+                        "the mapping declares no vocabularies (add `vocabularies = [\"lcsh\", …]` \
+                         to [crosswalk] or a [vocabularies] table)"
+                            .into(),
+                    )
+                })?;
+                Op::Reconcile(Box::new(
+                    Reconciler::new(spec, index, base_iri).map_err(CompileError::Reconcile)?,
+                ))
+            }
             Transform::RegexReplace(p, r) => {
                 Op::RegexReplace(compile_regex("regex-replace", p)?, r.clone())
             }
@@ -461,6 +497,12 @@ impl CompiledTransform {
                 }
                 return Ok(());
             }
+            Op::Reconcile(r) => {
+                if let Some(o) = r.resolve(v).and_then(|r| r.output) {
+                    out.push(Output::plain(o));
+                }
+                return Ok(());
+            }
             Op::Plain(t) => t,
         };
         let ident_err = |reason| TransformError::Identifier {
@@ -520,9 +562,18 @@ impl CompiledTransform {
             Transform::RegexReplace(..)
             | Transform::RegexExtract(_)
             | Transform::Substring(_)
-            | Transform::Lookup(_) => {}
+            | Transform::Lookup(_)
+            | Transform::Reconcile(_) => {}
         }
         Ok(())
+    }
+
+    /// The reconciler, for a `reconcile` transform (the engine records what it found).
+    pub fn reconciler(&self) -> Option<&Reconciler> {
+        match &self.op {
+            Op::Reconcile(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// Apply to a string and return the outputs.
