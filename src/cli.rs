@@ -2,3 +2,4 @@
 
 pub mod mapping;
 pub mod reconcile;
+pub mod report;

@@ -14,6 +14,7 @@
 
 pub mod apply;
 pub mod compile;
+pub mod decisions;
 pub mod harness;
 pub mod reconcile;
 pub mod source;
@@ -23,8 +24,9 @@ pub mod transform;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use apply::{record_graph, Emitted, Provenance, RecordContext, RecordOutput};
+pub use apply::{record_graph, Emitted, Provenance, Reconciliation, RecordContext, RecordOutput};
 pub use compile::{Mapping, MappingError};
+pub use decisions::{Decision, Decisions, Verdict};
 pub use harness::{Coverage, ExampleResult};
 pub use source::{Item, Source};
 
@@ -110,6 +112,15 @@ impl AnyMapping {
             Self::Marc(m) => m.name(),
             Self::Ead(m) => m.name(),
             Self::Dc(m) => m.name(),
+        }
+    }
+
+    /// Adds reviewers' decisions (see [`Mapping::add_decisions`]).
+    pub fn add_decisions(&mut self, decisions: Decisions) {
+        match self {
+            Self::Marc(m) => m.add_decisions(decisions),
+            Self::Ead(m) => m.add_decisions(decisions),
+            Self::Dc(m) => m.add_decisions(decisions),
         }
     }
 

@@ -55,6 +55,10 @@ enum Command {
         /// The collection id used in IRIs (`{collection}`).
         #[arg(long, default_value = "local")]
         collection: String,
+        /// A reviewers' decisions file (TSV: heading, scheme, decision, iri), applied after the
+        /// mapping's own (`[crosswalk] decisions`).
+        #[arg(long)]
+        decisions: Option<PathBuf>,
         /// Input files.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
@@ -189,8 +193,9 @@ fn main() -> ExitCode {
             mapping,
             to,
             collection,
+            decisions,
             inputs,
-        } => cli::mapping::convert(&mapping, &inputs, &to, &collection),
+        } => cli::mapping::convert(&mapping, &inputs, &to, &collection, decisions.as_deref()),
         Command::Mapping { command } => cli::mapping::run(command),
         Command::Reconcile { command } => cli::reconcile::run(command),
     };

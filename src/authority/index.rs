@@ -75,6 +75,8 @@ pub enum Method {
     Notation,
     /// The main term and every subdivision are concepts; the heading as a whole is not.
     SubdivisionComposed,
+    /// A reviewer's decision (`accept` or `map` in a decisions file), not the matcher.
+    Decision,
 }
 
 impl Method {
@@ -88,6 +90,7 @@ impl Method {
             Method::AlternateLabel => "alternate-label",
             Method::Notation => "notation",
             Method::SubdivisionComposed => "subdivision-composed",
+            Method::Decision => "decision",
         }
     }
 }

@@ -120,7 +120,7 @@ fn sniff_format(path: &Path) -> Result<String> {
 
 /// Reads every record of every input, calling `each`; problems go to standard error. Returns
 /// whether every record was read.
-fn read_inputs<R: Source>(
+pub(crate) fn read_inputs<R: Source>(
     inputs: &[PathBuf],
     each: &mut dyn FnMut(R, Location) -> bool,
 ) -> Result<bool> {
@@ -150,7 +150,7 @@ fn read_inputs<R: Source>(
     Ok(ok)
 }
 
-fn context(collection: &str, loc: Location) -> RecordContext {
+pub(crate) fn context(collection: &str, loc: Location) -> RecordContext {
     let fallback_id = format!(
         "{}-{}",
         loc.file.as_deref().map(stem).unwrap_or("input"),
@@ -319,7 +319,13 @@ fn select<R: Source>(selector: &str, inputs: &[PathBuf]) -> Result<bool> {
 }
 
 /// `crosswalk convert --mapping M INPUTS --to nt|nq|ttl|jsonld`.
-pub fn convert(mapping: &Path, inputs: &[PathBuf], to: &str, collection: &str) -> Result<bool> {
+pub fn convert(
+    mapping: &Path,
+    inputs: &[PathBuf],
+    to: &str,
+    collection: &str,
+    decisions: Option<&Path>,
+) -> Result<bool> {
     let format = RdfFormat::from_extension(to)
         .filter(|f| {
             matches!(
@@ -331,7 +337,13 @@ pub fn convert(mapping: &Path, inputs: &[PathBuf], to: &str, collection: &str) -
             )
         })
         .with_context(|| format!("--to {to:?}: use nt, nq, ttl or jsonld"))?;
-    match load(mapping)? {
+    let mut m = load(mapping)?;
+    if let Some(d) = decisions {
+        m.add_decisions(
+            crosswalk::crosswalk::Decisions::load(d).map_err(|e| anyhow::anyhow!("{e}"))?,
+        );
+    }
+    match m {
         AnyMapping::Marc(m) => convert_with(&m, inputs, format, collection),
         AnyMapping::Ead(m) => convert_with(&m, inputs, format, collection),
         AnyMapping::Dc(m) => convert_with(&m, inputs, format, collection),

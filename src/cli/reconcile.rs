@@ -56,6 +56,30 @@ pub enum ReconcileCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Runs a mapping over inputs (like `convert`, without writing RDF) and lists every heading
+    /// its `reconcile` transforms saw: status, IRI, method, score, count, collections, example
+    /// records and candidates; unmatched and ambiguous first, most frequent first.
+    Report {
+        /// The crosswalk (mapping file).
+        #[arg(long)]
+        mapping: PathBuf,
+        /// The collection id used in IRIs (`{collection}`).
+        #[arg(long, default_value = "local")]
+        collection: String,
+        /// A reviewers' decisions file (TSV: heading, scheme, decision, iri), applied after the
+        /// mapping's own.
+        #[arg(long)]
+        decisions: Option<PathBuf>,
+        /// Output syntax.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: super::report::ReportFormat,
+        /// Output file (standard output when not given).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Input files.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -87,6 +111,21 @@ pub fn run(command: ReconcileCommand) -> Result<bool> {
             base,
             json,
         } => lookup(&heading, &schemes, &vocabs, by, min_score, &base, json),
+        ReconcileCommand::Report {
+            mapping,
+            collection,
+            decisions,
+            format,
+            output,
+            inputs,
+        } => super::report::report(
+            &mapping,
+            &inputs,
+            &collection,
+            decisions.as_deref(),
+            format,
+            output.as_deref(),
+        ),
     }
 }
 

@@ -14,6 +14,7 @@ use crate::select::{Scope, Selectable};
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const CW: &str = "https://w3id.org/crosswalk/vocab#";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const OWL: &str = "http://www.w3.org/2002/07/owl#";
 
 /// What a mapping is applied within: the collection and where the record came from.
 #[derive(Debug, Clone, Default)]
@@ -62,6 +63,20 @@ pub struct Emitted {
     pub provenance: Provenance,
 }
 
+/// One value a `reconcile` transform reconciled in a record (for `crosswalk reconcile report`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reconciliation {
+    /// The rule's name.
+    pub rule: String,
+    /// The schemes the transform answers from (empty: every loaded scheme).
+    pub schemes: Vec<String>,
+    /// Where the value came from in the record (`650[0]`, `controlaccess/subject[1]`), if known.
+    pub origin: Option<String>,
+    /// What the transform found (heading as written, key, status, output, method, candidates,
+    /// decision).
+    pub result: Reconciled,
+}
+
 /// The output of one record.
 #[derive(Debug, Default)]
 pub struct RecordOutput {
@@ -75,6 +90,8 @@ pub struct RecordOutput {
     pub diagnostics: Vec<Diagnostic>,
     /// Every (scope, part) a rule, key or condition selected: for `mapping coverage`.
     pub selected: Vec<(Scope, u32)>,
+    /// Every value a `reconcile` transform reconciled, in rule order (empty when none ran).
+    pub reconciliations: Vec<Reconciliation>,
     /// Hashes of the triples so far, for removing duplicates.
     seen: std::collections::HashSet<u64>,
 }
@@ -103,6 +120,7 @@ impl<R: Selectable> Mapping<R> {
         out.seen.clear();
         out.diagnostics.clear();
         out.selected.clear();
+        out.reconciliations.clear();
         out.subject = None;
         out.record_id = match record.record_id() {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
@@ -292,10 +310,18 @@ impl<R: Selectable> Mapping<R> {
             if let Some(rec) = t.reconciler() {
                 let mut next = Vec::with_capacity(flows.len());
                 for f in flows {
-                    let Some(r) = rec.resolve_in(&f.out.value, &self.base) else {
+                    let Some(r) =
+                        rec.resolve_with(&f.out.value, &self.base, self.decisions.as_deref())
+                    else {
                         continue;
                     };
                     self.reconcile_diagnostic(record, ctx, ri, rule, &f, &r, out);
+                    out.reconciliations.push(Reconciliation {
+                        rule: rule.name.clone(),
+                        schemes: rec.schemes().to_vec(),
+                        origin: f.origin.map(|(s, p)| record.origin(s, p).to_string()),
+                        result: r.clone(),
+                    });
                     if let Some(o) = r.output.clone() {
                         next.push(Flow {
                             out: Output::plain(o),
@@ -729,6 +755,19 @@ fn record_reconciliation(
         for c in &note.candidates {
             if let Ok(n) = NamedNode::new(&c.iri) {
                 push(out, Triple::new(s.clone(), cw("candidate"), n), prov);
+            }
+        }
+        for r in &note.rejected {
+            if let Ok(n) = NamedNode::new(r) {
+                push(
+                    out,
+                    Triple::new(
+                        s.clone(),
+                        NamedNode::new_unchecked(format!("{OWL}differentFrom")),
+                        n,
+                    ),
+                    prov,
+                );
             }
         }
     } else if let (true, Status::Matched, Some((method, score))) =

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use oxrdf::NamedNode;
 use toml::Spanned;
 
+use super::decisions::Decisions;
 use super::reconcile::{self, VocabularyFile};
 use super::spec::{
     ConditionSpec, ExampleSpec, LangSpec, MappingFile, ResourceSpec, RuleSpec, Selectors,
@@ -211,6 +212,7 @@ pub struct Mapping<R: Selectable> {
     pub(crate) resources: Vec<Resource<R::Selector>>,
     pub(crate) examples: Vec<ExampleSpec>,
     pub(crate) vocabularies: Option<Arc<AuthorityIndex>>,
+    pub(crate) decisions: Option<Arc<Decisions>>,
 }
 
 impl<R: Selectable> fmt::Debug for Mapping<R> {
@@ -427,6 +429,17 @@ impl<R: Selectable> Mapping<R> {
             return Err(main_src.at(&main.crosswalk.base, "base is not an absolute IRI"));
         }
         let vocabularies = mapping_index(&parsed, shared)?;
+        let decisions = match &main.crosswalk.decisions {
+            None => None,
+            Some(d) => {
+                let dir = main_src.path.parent().unwrap_or(Path::new(""));
+                let p = dir.join(d.get_ref());
+                if !p.is_file() {
+                    return Err(main_src.at(d, format!("decisions: no such file {}", p.display())));
+                }
+                Some(Arc::new(Decisions::load(&p)?))
+            }
+        };
         // Resource blocks: same-named blocks of included files add their rules.
         let mut specs: Vec<(&SourceText, ResourceSpec)> = Vec::new();
         for (src, file) in &parsed.files {
@@ -500,6 +513,7 @@ impl<R: Selectable> Mapping<R> {
             resources,
             examples: main.examples.clone(),
             vocabularies,
+            decisions,
         })
     }
 
@@ -537,6 +551,19 @@ impl<R: Selectable> Mapping<R> {
     /// The vocabularies its `reconcile` transforms use, if it declares any.
     pub fn vocabularies(&self) -> Option<&Arc<AuthorityIndex>> {
         self.vocabularies.as_ref()
+    }
+
+    /// The reviewers' decisions its `reconcile` transforms apply, if any.
+    pub fn decisions(&self) -> Option<&Decisions> {
+        self.decisions.as_deref()
+    }
+
+    /// Adds reviewers' decisions (e.g. from `--decisions`); they take precedence over the
+    /// mapping's own for the same heading and scheme.
+    pub fn add_decisions(&mut self, decisions: Decisions) {
+        let mut all = self.decisions.as_deref().cloned().unwrap_or_default();
+        all.merge(decisions);
+        self.decisions = Some(Arc::new(all));
     }
 
     /// The examples written in the mapping file.

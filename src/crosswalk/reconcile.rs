@@ -24,6 +24,7 @@ use std::sync::{Arc, Mutex, Weak};
 use serde::Deserialize;
 
 use super::compile::Fnv;
+use super::decisions::{Decisions, Verdict};
 use crate::authority::normalize::{identifier_key, notation_key, trim_isbd, Heading};
 use crate::authority::{
     AuthorityIndex, Candidate, LoadError, Method, Resolution, SchemeFilter, VocabularyLoader,
@@ -159,6 +160,10 @@ pub struct Reconciled {
     pub candidates: Vec<Candidate>,
     /// Whether the engine annotates the rule's subject with the method and score.
     pub annotate: bool,
+    /// The reviewer's decision that gave `output` (`accept` or `map`), if one did.
+    pub decision: Option<Verdict>,
+    /// The IRIs a reviewer rejected for this heading (left out of the candidates).
+    pub rejected: Vec<String>,
 }
 
 /// A compiled `reconcile` transform: the index and the options.
@@ -223,9 +228,25 @@ impl Reconciler {
         self.resolve_in(value, &self.base)
     }
 
+    /// The schemes it answers from (empty: every loaded scheme).
+    pub fn schemes(&self) -> &[String] {
+        &self.schemes
+    }
+
     /// Reconciles one value; local IRIs start with `base`. `None` when the value is empty (after
     /// trimming punctuation).
     pub fn resolve_in(&self, value: &str, base: &str) -> Option<Reconciled> {
+        self.resolve_with(value, base, None)
+    }
+
+    /// Like [`Reconciler::resolve_in`], applying reviewers' decisions first: rejected IRIs are
+    /// never candidates, and an `accept` or `map` decision gives its IRI (method `decision`).
+    pub fn resolve_with(
+        &self,
+        value: &str,
+        base: &str,
+        decisions: Option<&Decisions>,
+    ) -> Option<Reconciled> {
         let written = trim_isbd(value);
         if written.is_empty() {
             return None;
@@ -249,6 +270,23 @@ impl Reconciler {
         if key.is_empty() {
             return None;
         }
+        let mut rejected: Vec<String> = Vec::new();
+        let mut chosen: Option<(Verdict, String)> = None;
+        if let Some(ds) = decisions {
+            for d in ds.about(&key, &self.schemes) {
+                match d.verdict {
+                    Verdict::Reject => rejected.push(d.iri.clone()),
+                    v => {
+                        chosen.get_or_insert((v, d.iri.clone()));
+                    }
+                }
+            }
+        }
+        let resolution = if rejected.is_empty() {
+            resolution
+        } else {
+            without(resolution, &rejected)
+        };
         let (status, taken, candidates) = match resolution {
             Resolution::Matched(c) => (Status::Matched, Some(c.clone()), vec![c]),
             Resolution::Ambiguous(cs) => match self.options.on_ambiguous {
@@ -272,7 +310,16 @@ impl Reconciler {
             method: taken.as_ref().map(|c| (c.method, c.score)),
             candidates,
             annotate: self.options.annotate,
+            decision: None,
+            rejected,
         };
+        if let Some((verdict, iri)) = chosen {
+            out.status = Status::Matched;
+            out.method = Some((Method::Decision, 1.0));
+            out.output = Some(iri);
+            out.decision = Some(verdict);
+            return Some(out);
+        }
         match taken {
             Some(c) => out.output = Some(c.iri),
             None => match self.options.on_miss {
@@ -326,6 +373,23 @@ impl Reconciler {
     /// The scheme segment of local IRIs: the first scheme named (`any` when none is).
     fn local_scheme(&self) -> &str {
         self.schemes.first().map_or("any", String::as_str)
+    }
+}
+
+/// The resolution without the rejected IRIs.
+fn without(resolution: Resolution, rejected: &[String]) -> Resolution {
+    let keep = |c: &Candidate| !rejected.contains(&c.iri);
+    match resolution {
+        Resolution::Matched(c) if keep(&c) => Resolution::Matched(c),
+        Resolution::Ambiguous(mut cs) => {
+            cs.retain(keep);
+            match cs.len() {
+                0 => Resolution::NotFound,
+                1 => Resolution::Matched(cs.remove(0)),
+                _ => Resolution::Ambiguous(cs),
+            }
+        }
+        _ => Resolution::NotFound,
     }
 }
 

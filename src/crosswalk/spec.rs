@@ -52,6 +52,10 @@ pub struct Header {
     /// transforms look values up in.
     #[serde(default)]
     pub vocabularies: Vec<Spanned<String>>,
+    /// A reviewers' decisions file (TSV, relative to this file) that every `reconcile` transform
+    /// applies before matching (see `docs/reconciliation.md`, "Review loop").
+    #[serde(default)]
+    pub decisions: Option<Spanned<String>>,
 }
 
 /// A `[[resource]]` block: what in a record becomes a resource, its IRI, and its rules.
