@@ -732,12 +732,20 @@ impl<R: BufRead> BufRead for Counting<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let amt = amt.min(buf.len());
-            for i in memchr::memchr_iter(b'\n', &buf[..amt]) {
+            let mut newline = |i: usize| {
                 self.lines += 1;
                 if self.recent_newlines.len() == NEWLINE_MEMORY {
                     self.recent_newlines.pop_front();
                 }
                 self.recent_newlines.push_back(self.consumed + i as u64);
+            };
+            if amt <= 64 {
+                // Most tokens are short: a plain loop beats setting up a vector search.
+                for (i, _) in buf[..amt].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+                    newline(i);
+                }
+            } else {
+                memchr::memchr_iter(b'\n', &buf[..amt]).for_each(newline);
             }
         }
         self.consumed += amt as u64;
@@ -808,8 +816,9 @@ pub struct XmlReader<R: BufRead> {
     text: String,
     text_start: u64,
     start: StartTag,
-    end: String,
-    ns: Option<Name>,
+    end: Name,
+    /// The names of the open elements.
+    open: Vec<Name>,
     namespaces: Namespaces,
     names: Interner,
     scratch_nodes: Vec<Node>,
@@ -849,8 +858,8 @@ impl<R: BufRead> XmlReader<R> {
             text: String::new(),
             text_start: 0,
             start: StartTag::default(),
-            end: String::new(),
-            ns: None,
+            end: Name::default(),
+            open: Vec::new(),
             namespaces: Namespaces::default(),
             names: Interner::default(),
             scratch_nodes: Vec::new(),
@@ -950,17 +959,9 @@ impl<R: BufRead> XmlReader<R> {
             let before = self.inner.buffer_position();
             self.inner.get_mut().token_start = before;
             self.buf.clear();
-            let ev = match self.inner.read_resolved_event_into(&mut self.buf) {
-                Ok((ns, ev)) => {
-                    // Only start tags report their namespace.
-                    if let Event::Start(_) = ev {
-                        self.ns = match ns {
-                            ResolveResult::Bound(n) => Some(self.namespaces.get(n.0)),
-                            _ => None,
-                        };
-                    }
-                    ev
-                }
+            // Namespaces are resolved below, for start tags only.
+            let ev = match self.inner.read_event_into(&mut self.buf) {
+                Ok(ev) => ev,
                 Err(e) => return Err(self.convert(e)),
             };
             // `ev` borrows `self.buf` only: fields are used directly below, and errors are
@@ -1015,7 +1016,10 @@ impl<R: BufRead> XmlReader<R> {
                     } else {
                         self.depth += 1;
                         self.seen_root = true;
-                        let ns = self.ns.take();
+                        let ns = match self.inner.resolve_element(s.name()).0 {
+                            ResolveResult::Bound(n) => Some(self.namespaces.get(n.0)),
+                            _ => None,
+                        };
                         if let Err(kind) = fill_start(
                             &self.inner,
                             &s,
@@ -1025,14 +1029,19 @@ impl<R: BufRead> XmlReader<R> {
                             &mut self.start,
                         ) {
                             failure = Some(kind);
+                        } else {
+                            self.open.push(self.start.name.clone());
                         }
                     }
                     Some(Pending::Start)
                 }
                 Event::End(e) => {
                     self.depth = self.depth.saturating_sub(1);
-                    self.end.clear();
-                    push_lossy(&mut self.end, e.local_name().as_ref());
+                    // End names are checked against their start tags: report the start's name.
+                    self.end = match self.open.pop() {
+                        Some(n) => n,
+                        None => self.names.get(e.local_name().as_ref()),
+                    };
                     Some(Pending::End)
                 }
                 Event::Eof => {
@@ -1202,13 +1211,6 @@ fn fill_start<R>(
     Ok(())
 }
 
-fn push_lossy(out: &mut String, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => out.push_str(s),
-        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
-    }
-}
-
 /// An owned element subtree, for records small enough to hold (a DC record, one EAD component's
 /// own description).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -1275,7 +1277,12 @@ impl Element {
     /// All text below this element, with whitespace normalised (runs of white space become one
     /// space; leading and trailing space removed), as `normalize-space()` does.
     pub fn text(&self) -> String {
-        TextSink::collect(|sink| self.push_text(sink))
+        match self.children.as_slice() {
+            // The common leaf: one text node, normalised straight into its own string.
+            [Node::Text(t)] => normalize_space(t).into_owned(),
+            [] => String::new(),
+            _ => TextSink::collect(|sink| self.push_text(sink)),
+        }
     }
 
     /// Appends this element's text to `sink` (normalised as it goes, no intermediate string).
