@@ -134,15 +134,528 @@ impl XmlError {
     }
 }
 
+/// An element or attribute name (or a namespace URI): an immutable string, cheap to clone.
+///
+/// Documents use a small vocabulary of names over and over, so the reader does not allocate them:
+/// the names of EAD, Dublin Core, OAI-PMH and MARCXML are static strings, other names are shared
+/// through a small cache. It reads as a `&str` (it dereferences to one) and compares with `&str`
+/// and `String`.
+#[derive(Clone)]
+pub struct Name(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Static(&'static str),
+    Shared(Arc<str>),
+}
+
+impl Name {
+    /// The name as a string slice.
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            Repr::Static(s) => s,
+            Repr::Shared(s) => s,
+        }
+    }
+
+    /// A name for `bytes` (invalid UTF-8 replaced), without allocating for a known name.
+    fn from_bytes(bytes: &[u8]) -> Self {
+        match known_name(bytes) {
+            Some(s) => Self(Repr::Static(s)),
+            None => Self(Repr::Shared(String::from_utf8_lossy(bytes).into())),
+        }
+    }
+}
+
+/// The names every reader meets all the time, as static strings.
+fn known_name(bytes: &[u8]) -> Option<&'static str> {
+    Some(match bytes {
+        b"abbr" => "abbr",
+        b"abstract" => "abstract",
+        b"accessrestrict" => "accessrestrict",
+        b"accruals" => "accruals",
+        b"acqinfo" => "acqinfo",
+        b"address" => "address",
+        b"addressline" => "addressline",
+        b"altformavail" => "altformavail",
+        b"appraisal" => "appraisal",
+        b"archdesc" => "archdesc",
+        b"archdescgrp" => "archdescgrp",
+        b"arc" => "arc",
+        b"archref" => "archref",
+        b"arrangement" => "arrangement",
+        b"author" => "author",
+        b"bibref" => "bibref",
+        b"bibseries" => "bibseries",
+        b"bibliography" => "bibliography",
+        b"bioghist" => "bioghist",
+        b"blockquote" => "blockquote",
+        b"c" => "c",
+        b"c01" => "c01",
+        b"c02" => "c02",
+        b"c03" => "c03",
+        b"c04" => "c04",
+        b"c05" => "c05",
+        b"c06" => "c06",
+        b"c07" => "c07",
+        b"c08" => "c08",
+        b"c09" => "c09",
+        b"c10" => "c10",
+        b"c11" => "c11",
+        b"c12" => "c12",
+        b"change" => "change",
+        b"chronitem" => "chronitem",
+        b"chronlist" => "chronlist",
+        b"colspec" => "colspec",
+        b"container" => "container",
+        b"controlaccess" => "controlaccess",
+        b"corpname" => "corpname",
+        b"creation" => "creation",
+        b"custodhist" => "custodhist",
+        b"dao" => "dao",
+        b"daodesc" => "daodesc",
+        b"daogrp" => "daogrp",
+        b"daoloc" => "daoloc",
+        b"date" => "date",
+        b"descgrp" => "descgrp",
+        b"descrules" => "descrules",
+        b"did" => "did",
+        b"dimensions" => "dimensions",
+        b"dsc" => "dsc",
+        b"dscgrp" => "dscgrp",
+        b"ead" => "ead",
+        b"eadgrp" => "eadgrp",
+        b"eadheader" => "eadheader",
+        b"eadid" => "eadid",
+        b"edition" => "edition",
+        b"editionstmt" => "editionstmt",
+        b"emph" => "emph",
+        b"entry" => "entry",
+        b"event" => "event",
+        b"eventgrp" => "eventgrp",
+        b"expan" => "expan",
+        b"extent" => "extent",
+        b"extptr" => "extptr",
+        b"extptrloc" => "extptrloc",
+        b"extref" => "extref",
+        b"extrefloc" => "extrefloc",
+        b"famname" => "famname",
+        b"filedesc" => "filedesc",
+        b"fileplan" => "fileplan",
+        b"frontmatter" => "frontmatter",
+        b"function" => "function",
+        b"genreform" => "genreform",
+        b"geogname" => "geogname",
+        b"head" => "head",
+        b"head01" => "head01",
+        b"head02" => "head02",
+        b"imprint" => "imprint",
+        b"index" => "index",
+        b"indexentry" => "indexentry",
+        b"item" => "item",
+        b"label" => "label",
+        b"langmaterial" => "langmaterial",
+        b"langusage" => "langusage",
+        b"language" => "language",
+        b"legalstatus" => "legalstatus",
+        b"lb" => "lb",
+        b"linkgrp" => "linkgrp",
+        b"list" => "list",
+        b"listhead" => "listhead",
+        b"name" => "name",
+        b"namegrp" => "namegrp",
+        b"note" => "note",
+        b"notestmt" => "notestmt",
+        b"num" => "num",
+        b"occupation" => "occupation",
+        b"odd" => "odd",
+        b"origination" => "origination",
+        b"otherfindaid" => "otherfindaid",
+        b"p" => "p",
+        b"persname" => "persname",
+        b"physdesc" => "physdesc",
+        b"physfacet" => "physfacet",
+        b"physloc" => "physloc",
+        b"phystech" => "phystech",
+        b"prefercite" => "prefercite",
+        b"processinfo" => "processinfo",
+        b"profiledesc" => "profiledesc",
+        b"publicationstmt" => "publicationstmt",
+        b"publisher" => "publisher",
+        b"ptr" => "ptr",
+        b"ptrgrp" => "ptrgrp",
+        b"ptrloc" => "ptrloc",
+        b"ref" => "ref",
+        b"refloc" => "refloc",
+        b"relatedmaterial" => "relatedmaterial",
+        b"repository" => "repository",
+        b"resource" => "resource",
+        b"revisiondesc" => "revisiondesc",
+        b"row" => "row",
+        b"runner" => "runner",
+        b"scopecontent" => "scopecontent",
+        b"separatedmaterial" => "separatedmaterial",
+        b"seriesstmt" => "seriesstmt",
+        b"sponsor" => "sponsor",
+        b"subarea" => "subarea",
+        b"subject" => "subject",
+        b"subtitle" => "subtitle",
+        b"table" => "table",
+        b"tbody" => "tbody",
+        b"tgroup" => "tgroup",
+        b"thead" => "thead",
+        b"title" => "title",
+        b"titlepage" => "titlepage",
+        b"titleproper" => "titleproper",
+        b"titlestmt" => "titlestmt",
+        b"unitdate" => "unitdate",
+        b"unitid" => "unitid",
+        b"unittitle" => "unittitle",
+        b"userestrict" => "userestrict",
+        b"agencycode" => "agencycode",
+        b"agencyname" => "agencyname",
+        b"agent" => "agent",
+        b"agenttype" => "agenttype",
+        b"control" => "control",
+        b"conventiondeclaration" => "conventiondeclaration",
+        b"daoset" => "daoset",
+        b"datesingle" => "datesingle",
+        b"daterange" => "daterange",
+        b"dateset" => "dateset",
+        b"eventdatetime" => "eventdatetime",
+        b"eventdescription" => "eventdescription",
+        b"eventtype" => "eventtype",
+        b"fromdate" => "fromdate",
+        b"todate" => "todate",
+        b"geographiccoordinates" => "geographiccoordinates",
+        b"languagedeclaration" => "languagedeclaration",
+        b"languageset" => "languageset",
+        b"localcontrol" => "localcontrol",
+        b"localtypedeclaration" => "localtypedeclaration",
+        b"maintenanceagency" => "maintenanceagency",
+        b"maintenanceevent" => "maintenanceevent",
+        b"maintenancehistory" => "maintenancehistory",
+        b"maintenancestatus" => "maintenancestatus",
+        b"otherrecordid" => "otherrecordid",
+        b"part" => "part",
+        b"physdescset" => "physdescset",
+        b"physdescstructured" => "physdescstructured",
+        b"quantity" => "quantity",
+        b"recordid" => "recordid",
+        b"relation" => "relation",
+        b"relations" => "relations",
+        b"representation" => "representation",
+        b"rightsdeclaration" => "rightsdeclaration",
+        b"script" => "script",
+        b"sources" => "sources",
+        b"source" => "source",
+        b"term" => "term",
+        b"unitdatestructured" => "unitdatestructured",
+        b"unittype" => "unittype",
+        b"publicationstatus" => "publicationstatus",
+        b"descriptivenote" => "descriptivenote",
+        b"footnote" => "footnote",
+        b"dc" => "dc",
+        b"creator" => "creator",
+        b"description" => "description",
+        b"contributor" => "contributor",
+        b"type" => "type",
+        b"format" => "format",
+        b"identifier" => "identifier",
+        b"coverage" => "coverage",
+        b"rights" => "rights",
+        b"record" => "record",
+        b"header" => "header",
+        b"metadata" => "metadata",
+        b"datestamp" => "datestamp",
+        b"setSpec" => "setSpec",
+        b"about" => "about",
+        b"ListRecords" => "ListRecords",
+        b"GetRecord" => "GetRecord",
+        b"ListIdentifiers" => "ListIdentifiers",
+        b"ListSets" => "ListSets",
+        b"Identify" => "Identify",
+        b"ListMetadataFormats" => "ListMetadataFormats",
+        b"OAI-PMH" => "OAI-PMH",
+        b"responseDate" => "responseDate",
+        b"request" => "request",
+        b"resumptionToken" => "resumptionToken",
+        b"error" => "error",
+        b"set" => "set",
+        b"setName" => "setName",
+        b"collection" => "collection",
+        b"leader" => "leader",
+        b"controlfield" => "controlfield",
+        b"datafield" => "datafield",
+        b"subfield" => "subfield",
+        b"id" => "id",
+        b"level" => "level",
+        b"otherlevel" => "otherlevel",
+        b"normal" => "normal",
+        b"href" => "href",
+        b"role" => "role",
+        b"arcrole" => "arcrole",
+        b"actuate" => "actuate",
+        b"show" => "show",
+        b"linktype" => "linktype",
+        b"audience" => "audience",
+        b"altrender" => "altrender",
+        b"encodinganalog" => "encodinganalog",
+        b"lang" => "lang",
+        b"langcode" => "langcode",
+        b"scriptcode" => "scriptcode",
+        b"unit" => "unit",
+        b"parent" => "parent",
+        b"localtype" => "localtype",
+        b"unitdatetype" => "unitdatetype",
+        b"standarddate" => "standarddate",
+        b"daotype" => "daotype",
+        b"relator" => "relator",
+        b"rules" => "rules",
+        b"authfilenumber" => "authfilenumber",
+        b"countrycode" => "countrycode",
+        b"mainagencycode" => "mainagencycode",
+        b"url" => "url",
+        b"publicid" => "publicid",
+        b"xmlns" => "xmlns",
+        b"xlink" => "xlink",
+        b"xsi" => "xsi",
+        b"xml" => "xml",
+        b"schemaLocation" => "schemaLocation",
+        b"xml:lang" => "xml:lang",
+        b"xlink:href" => "xlink:href",
+        b"xlink:title" => "xlink:title",
+        b"xlink:role" => "xlink:role",
+        b"xlink:type" => "xlink:type",
+        b"xlink:show" => "xlink:show",
+        b"xlink:actuate" => "xlink:actuate",
+        b"xsi:type" => "xsi:type",
+        b"xsi:schemaLocation" => "xsi:schemaLocation",
+        b"xmlns:xlink" => "xmlns:xlink",
+        b"xmlns:xsi" => "xmlns:xsi",
+        b"xmlns:dc" => "xmlns:dc",
+        b"xmlns:oai_dc" => "xmlns:oai_dc",
+        b"xmlns:dcterms" => "xmlns:dcterms",
+        b"xmlns:ead" => "xmlns:ead",
+        b"status" => "status",
+        b"verb" => "verb",
+        b"metadataPrefix" => "metadataPrefix",
+        b"completeListSize" => "completeListSize",
+        b"cursor" => "cursor",
+        b"expirationDate" => "expirationDate",
+        b"tag" => "tag",
+        b"ind1" => "ind1",
+        b"ind2" => "ind2",
+        b"code" => "code",
+        b"numeration" => "numeration",
+        b"urn:isbn:1-931666-22-9" => "urn:isbn:1-931666-22-9",
+        b"http://ead3.archivists.org/schema/" => "http://ead3.archivists.org/schema/",
+        b"http://ead3.archivists.org/schema/undeprecated/" => {
+            "http://ead3.archivists.org/schema/undeprecated/"
+        }
+        b"http://www.w3.org/1999/xlink" => "http://www.w3.org/1999/xlink",
+        b"http://www.w3.org/2001/XMLSchema-instance" => "http://www.w3.org/2001/XMLSchema-instance",
+        b"http://www.w3.org/XML/1998/namespace" => "http://www.w3.org/XML/1998/namespace",
+        b"http://purl.org/dc/elements/1.1/" => "http://purl.org/dc/elements/1.1/",
+        b"http://purl.org/dc/terms/" => "http://purl.org/dc/terms/",
+        b"http://www.openarchives.org/OAI/2.0/" => "http://www.openarchives.org/OAI/2.0/",
+        b"http://www.openarchives.org/OAI/2.0/oai_dc/" => {
+            "http://www.openarchives.org/OAI/2.0/oai_dc/"
+        }
+        b"http://www.loc.gov/MARC21/slim" => "http://www.loc.gov/MARC21/slim",
+        _ => return None,
+    })
+}
+
+impl Default for Name {
+    fn default() -> Self {
+        Self(Repr::Static(""))
+    }
+}
+
+impl PartialEq for Name {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Name {}
+
+impl PartialOrd for Name {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Name {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for Name {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl std::ops::Deref for Name {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for Name {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for Name {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl fmt::Debug for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<&str> for Name {
+    fn from(s: &str) -> Self {
+        Self::from_bytes(s.as_bytes())
+    }
+}
+
+impl From<String> for Name {
+    fn from(s: String) -> Self {
+        match known_name(s.as_bytes()) {
+            Some(k) => Self(Repr::Static(k)),
+            None => Self(Repr::Shared(s.into())),
+        }
+    }
+}
+
+impl From<Arc<str>> for Name {
+    fn from(s: Arc<str>) -> Self {
+        Self(Repr::Shared(s))
+    }
+}
+
+impl From<Name> for String {
+    fn from(n: Name) -> Self {
+        n.as_str().to_string()
+    }
+}
+
+impl From<&Name> for String {
+    fn from(n: &Name) -> Self {
+        n.as_str().to_string()
+    }
+}
+
+impl From<Name> for Arc<str> {
+    fn from(n: Name) -> Self {
+        match n.0 {
+            Repr::Static(s) => s.into(),
+            Repr::Shared(s) => s,
+        }
+    }
+}
+
+macro_rules! name_eq {
+    ($($t:ty),*) => {$(
+        impl PartialEq<$t> for Name {
+            fn eq(&self, other: &$t) -> bool {
+                self.as_str() == &**other
+            }
+        }
+        impl PartialEq<Name> for $t {
+            fn eq(&self, other: &Name) -> bool {
+                &**self == other.as_str()
+            }
+        }
+    )*};
+}
+name_eq!(&str, String, Box<str>, Arc<str>);
+
+impl PartialEq<str> for Name {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<Name> for str {
+    fn eq(&self, other: &Name) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl serde::Serialize for Name {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Names met so far, so that a repeated name is shared rather than allocated again. A small
+/// direct-mapped cache: bounded, whatever the document.
+struct Interner {
+    slots: Vec<Option<Name>>,
+}
+
+const INTERNER_SLOTS: usize = 512;
+/// Longer names are not cached (a hostile document must not fill the cache with huge names).
+const INTERNER_MAX_LEN: usize = 64;
+
+impl Default for Interner {
+    fn default() -> Self {
+        Self {
+            slots: vec![None; INTERNER_SLOTS],
+        }
+    }
+}
+
+impl Interner {
+    /// The name for `bytes` (invalid UTF-8 replaced, as names are reported lossily).
+    fn get(&mut self, bytes: &[u8]) -> Name {
+        if bytes.len() > INTERNER_MAX_LEN {
+            return Name::from_bytes(bytes);
+        }
+        // FNV-1a.
+        let mut h: u32 = 0x811c_9dc5;
+        for &b in bytes {
+            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
+        }
+        let slot = &mut self.slots[(h as usize ^ (h >> 16) as usize) % INTERNER_SLOTS];
+        match slot {
+            Some(n) if n.as_bytes() == bytes => n.clone(),
+            _ => {
+                let n = Name::from_bytes(bytes);
+                *slot = Some(n.clone());
+                n
+            }
+        }
+    }
+}
+
 /// An attribute of a start tag.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Attribute {
     /// The name as written, with its prefix (`xml:lang`, `xsi:type`).
-    pub qname: String,
+    pub qname: Name,
     /// The local name (`lang`, `type`).
-    pub local: String,
+    pub local: Name,
     /// The resolved namespace URI, if the name has a bound prefix (shared, not copied per tag).
-    pub ns: Option<Arc<str>>,
+    pub ns: Option<Name>,
     /// The value, with entities and character references resolved.
     pub value: String,
 }
@@ -151,9 +664,9 @@ pub struct Attribute {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StartTag {
     /// Local name, without prefix.
-    pub name: String,
+    pub name: Name,
     /// Resolved namespace URI (shared, not copied per tag).
-    pub ns: Option<Arc<str>>,
+    pub ns: Option<Name>,
     /// Attributes in document order (namespace declarations included, as `xmlns` / `xmlns:x`).
     pub attrs: Vec<Attribute>,
     /// Where the tag starts.
@@ -219,12 +732,20 @@ impl<R: BufRead> BufRead for Counting<R> {
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
             let amt = amt.min(buf.len());
-            for i in memchr::memchr_iter(b'\n', &buf[..amt]) {
+            let mut newline = |i: usize| {
                 self.lines += 1;
                 if self.recent_newlines.len() == NEWLINE_MEMORY {
                     self.recent_newlines.pop_front();
                 }
                 self.recent_newlines.push_back(self.consumed + i as u64);
+            };
+            if amt <= 64 {
+                // Most tokens are short: a plain loop beats setting up a vector search.
+                for (i, _) in buf[..amt].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+                    newline(i);
+                }
+            } else {
+                memchr::memchr_iter(b'\n', &buf[..amt]).for_each(newline);
             }
         }
         self.consumed += amt as u64;
@@ -295,10 +816,13 @@ pub struct XmlReader<R: BufRead> {
     text: String,
     text_start: u64,
     start: StartTag,
-    end: String,
-    ns_buf: String,
-    ns_bound: bool,
+    end: Name,
+    /// The names of the open elements.
+    open: Vec<Name>,
     namespaces: Namespaces,
+    names: Interner,
+    scratch_nodes: Vec<Node>,
+    scratch_open: Vec<(Element, usize)>,
     pending: Pending,
     depth: usize,
     failed: bool,
@@ -334,10 +858,12 @@ impl<R: BufRead> XmlReader<R> {
             text: String::new(),
             text_start: 0,
             start: StartTag::default(),
-            end: String::new(),
-            ns_buf: String::new(),
-            ns_bound: false,
+            end: Name::default(),
+            open: Vec::new(),
             namespaces: Namespaces::default(),
+            names: Interner::default(),
+            scratch_nodes: Vec::new(),
+            scratch_open: Vec::new(),
             pending: Pending::None,
             depth: 0,
             failed: false,
@@ -433,18 +959,9 @@ impl<R: BufRead> XmlReader<R> {
             let before = self.inner.buffer_position();
             self.inner.get_mut().token_start = before;
             self.buf.clear();
-            let ev = match self.inner.read_resolved_event_into(&mut self.buf) {
-                Ok((ns, ev)) => {
-                    self.ns_buf.clear();
-                    self.ns_bound = match ns {
-                        ResolveResult::Bound(n) => {
-                            push_lossy(&mut self.ns_buf, n.0);
-                            true
-                        }
-                        _ => false,
-                    };
-                    ev
-                }
+            // Namespaces are resolved below, for start tags only.
+            let ev = match self.inner.read_event_into(&mut self.buf) {
+                Ok(ev) => ev,
                 Err(e) => return Err(self.convert(e)),
             };
             // `ev` borrows `self.buf` only: fields are used directly below, and errors are
@@ -499,19 +1016,32 @@ impl<R: BufRead> XmlReader<R> {
                     } else {
                         self.depth += 1;
                         self.seen_root = true;
-                        let ns = self.ns_bound.then(|| self.namespaces.get(&self.ns_buf));
-                        if let Err(kind) =
-                            fill_start(&self.inner, &s, ns, &mut self.namespaces, &mut self.start)
-                        {
+                        let ns = match self.inner.resolve_element(s.name()).0 {
+                            ResolveResult::Bound(n) => Some(self.namespaces.get(n.0)),
+                            _ => None,
+                        };
+                        if let Err(kind) = fill_start(
+                            &self.inner,
+                            &s,
+                            ns,
+                            &mut self.namespaces,
+                            &mut self.names,
+                            &mut self.start,
+                        ) {
                             failure = Some(kind);
+                        } else {
+                            self.open.push(self.start.name.clone());
                         }
                     }
                     Some(Pending::Start)
                 }
                 Event::End(e) => {
                     self.depth = self.depth.saturating_sub(1);
-                    self.end.clear();
-                    push_lossy(&mut self.end, e.local_name().as_ref());
+                    // End names are checked against their start tags: report the start's name.
+                    self.end = match self.open.pop() {
+                        Some(n) => n,
+                        None => self.names.get(e.local_name().as_ref()),
+                    };
                     Some(Pending::End)
                 }
                 Event::Eof => {
@@ -557,31 +1087,42 @@ impl<R: BufRead> XmlReader<R> {
     /// Reads the rest of the element whose start tag was just returned into an owned tree
     /// (depth and size limits still apply).
     pub fn read_element(&mut self, start: StartTag) -> Result<Element, XmlError> {
-        let mut stack = vec![Element::from_start(start)];
-        loop {
-            match self.next_event()? {
-                XmlEvent::Start(t) => stack.push(Element::from_start(t.clone())),
-                XmlEvent::Text(s) => {
-                    let s = s.to_string();
-                    if let Some(top) = stack.last_mut() {
-                        top.children.push(Node::Text(s));
+        // Children are collected on one scratch list and moved into a vector of the right size
+        // when their element ends: one allocation per element with children, no regrowth.
+        let mut nodes = std::mem::take(&mut self.scratch_nodes);
+        let mut open = std::mem::take(&mut self.scratch_open);
+        nodes.clear();
+        open.clear();
+        open.push((Element::from_start(start), 0));
+        let result = loop {
+            match self.next_event() {
+                Ok(XmlEvent::Start(t)) => open.push((Element::from_start(t.clone()), nodes.len())),
+                Ok(XmlEvent::Text(s)) => nodes.push(Node::Text(s.to_string())),
+                Ok(XmlEvent::End(_)) => {
+                    let (mut done, from) = open.pop().expect("never empty here");
+                    done.children = nodes.drain(from..).collect();
+                    if open.is_empty() {
+                        break Ok(done);
                     }
+                    nodes.push(Node::Element(done));
                 }
-                XmlEvent::End(_) => {
-                    let done = stack.pop().expect("stack is never empty here");
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(Node::Element(done)),
-                        None => return Ok(done),
-                    }
-                }
-                XmlEvent::Eof => {
+                Ok(XmlEvent::Eof) => {
                     let at = self.inner.buffer_position();
-                    return Err(
+                    break Err(
                         self.error_at(at, XmlErrorKind::UnexpectedEof("inside an element".into()))
                     );
                 }
+                Err(e) => break Err(e),
             }
+        };
+        nodes.clear();
+        open.clear();
+        // Keep the scratch lists unless one grew unusually large.
+        if nodes.capacity() <= 4096 && open.capacity() <= 256 {
+            self.scratch_nodes = nodes;
+            self.scratch_open = open;
         }
+        result
     }
 
     /// Skips the rest of the element whose start tag was just returned.
@@ -609,14 +1150,14 @@ impl<R: BufRead> XmlReader<R> {
 
 /// The namespace URIs met so far, each allocated once and shared by every tag that uses it.
 #[derive(Default)]
-struct Namespaces(Vec<Arc<str>>);
+struct Namespaces(Vec<Name>);
 
 impl Namespaces {
-    fn get(&mut self, uri: &str) -> Arc<str> {
-        if let Some(n) = self.0.iter().rev().find(|n| ***n == *uri) {
+    fn get(&mut self, uri: &[u8]) -> Name {
+        if let Some(n) = self.0.iter().rev().find(|n| n.as_bytes() == uri) {
             return n.clone();
         }
-        let n: Arc<str> = uri.into();
+        let n = Name::from_bytes(uri);
         // A document declaring unboundedly many namespaces must not grow this list forever.
         if self.0.len() >= 64 {
             self.0.remove(0);
@@ -629,13 +1170,14 @@ impl Namespaces {
 fn fill_start<R>(
     reader: &NsReader<R>,
     s: &quick_xml::events::BytesStart<'_>,
-    ns: Option<Arc<str>>,
+    ns: Option<Name>,
     namespaces: &mut Namespaces,
+    names: &mut Interner,
     out: &mut StartTag,
 ) -> Result<(), XmlErrorKind> {
-    // Every string of `out` is overwritten in place, so a steady stream of tags allocates nothing.
-    out.name.clear();
-    push_lossy(&mut out.name, s.local_name().as_ref());
+    // Names are interned and attribute values overwritten in place, so a steady stream of tags
+    // allocates nothing.
+    out.name = names.get(s.local_name().as_ref());
     out.ns = ns;
     let mut n = 0;
     for attr in s.attributes() {
@@ -652,12 +1194,14 @@ fn fill_start<R>(
         }
         let a = &mut out.attrs[n];
         n += 1;
-        a.qname.clear();
-        push_lossy(&mut a.qname, attr.key.as_ref());
-        a.local.clear();
-        push_lossy(&mut a.local, local.as_ref());
+        a.qname = names.get(attr.key.as_ref());
+        a.local = if local.as_ref().len() == attr.key.as_ref().len() {
+            a.qname.clone()
+        } else {
+            names.get(local.as_ref())
+        };
         a.ns = match res {
-            ResolveResult::Bound(u) => Some(namespaces.get(&String::from_utf8_lossy(u.0))),
+            ResolveResult::Bound(u) => Some(namespaces.get(u.0)),
             _ => None,
         };
         a.value.clear();
@@ -667,21 +1211,14 @@ fn fill_start<R>(
     Ok(())
 }
 
-fn push_lossy(out: &mut String, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => out.push_str(s),
-        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
-    }
-}
-
 /// An owned element subtree, for records small enough to hold (a DC record, one EAD component's
 /// own description).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Element {
     /// Local name.
-    pub name: String,
+    pub name: Name,
     /// Namespace URI.
-    pub ns: Option<Arc<str>>,
+    pub ns: Option<Name>,
     /// Attributes.
     pub attrs: Vec<Attribute>,
     /// Child elements and text, in document order.
@@ -740,24 +1277,99 @@ impl Element {
     /// All text below this element, with whitespace normalised (runs of white space become one
     /// space; leading and trailing space removed), as `normalize-space()` does.
     pub fn text(&self) -> String {
-        let mut raw = String::new();
-        self.collect_text(&mut raw);
-        normalize_space(&raw).into_owned()
+        match self.children.as_slice() {
+            // The common leaf: one text node, normalised straight into its own string.
+            [Node::Text(t)] => normalize_space(t).into_owned(),
+            [] => String::new(),
+            _ => TextSink::collect(|sink| self.push_text(sink)),
+        }
     }
 
-    fn collect_text(&self, out: &mut String) {
+    /// Appends this element's text to `sink` (normalised as it goes, no intermediate string).
+    pub(crate) fn push_text(&self, sink: &mut TextSink<'_>) {
         for child in &self.children {
             match child {
-                Node::Text(t) => out.push_str(t),
+                Node::Text(t) => sink.push(t),
                 Node::Element(e) if is_block(&e.name) => {
                     // Block-level children are separated from their neighbours; inline ones
                     // (persname, emph, title) are not.
-                    out.push(' ');
-                    e.collect_text(out);
-                    out.push(' ');
+                    sink.space();
+                    e.push_text(sink);
+                    sink.space();
                 }
-                Node::Element(e) => e.collect_text(out),
+                Node::Element(e) => e.push_text(sink),
             }
+        }
+    }
+}
+
+/// Writes text with XML white space normalised on the fly: runs of space, tab, CR and LF become
+/// one space, and none is written at the start or the end — the same as [`normalize_space`] of
+/// everything pushed.
+pub(crate) struct TextSink<'a> {
+    out: &'a mut String,
+    space: bool,
+}
+
+impl TextSink<'_> {
+    /// The text `fill` pushes, collected in a reused buffer and returned in a string of the right
+    /// size.
+    pub(crate) fn collect(fill: impl FnOnce(&mut TextSink<'_>)) -> String {
+        thread_local! {
+            static SCRATCH: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+        }
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut buf) => {
+                buf.clear();
+                fill(&mut TextSink::new(&mut buf));
+                let out = buf.as_str().to_owned();
+                if buf.capacity() > 1 << 16 {
+                    *buf = String::new();
+                }
+                out
+            }
+            Err(_) => {
+                let mut out = String::new();
+                fill(&mut TextSink::new(&mut out));
+                out
+            }
+        })
+    }
+}
+
+impl<'a> TextSink<'a> {
+    /// A sink appending to `out` (which should be empty, or end with non-space).
+    pub(crate) fn new(out: &'a mut String) -> Self {
+        Self { out, space: false }
+    }
+
+    /// Separates what comes next from what came before by white space.
+    pub(crate) fn space(&mut self) {
+        self.space = true;
+    }
+
+    /// Appends `s`.
+    pub(crate) fn push(&mut self, s: &str) {
+        let is_ws = |b: &u8| matches!(b, b' ' | b'\t' | b'\r' | b'\n');
+        let bytes = s.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if is_ws(&bytes[i]) {
+                self.space = true;
+                i += 1;
+                continue;
+            }
+            let run = bytes[i..]
+                .iter()
+                .position(is_ws)
+                .map_or(bytes.len(), |n| i + n);
+            if self.space && !self.out.is_empty() {
+                self.out.push(' ');
+            }
+            self.space = false;
+            // Both ends are at ASCII white space or at the ends of `s`: character boundaries.
+            self.out.push_str(&s[i..run]);
+            i = run;
         }
     }
 }

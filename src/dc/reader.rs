@@ -305,11 +305,11 @@ impl<R: BufRead> Reader<R> {
                 });
             }
             "GetRecord" | "ListRecords" if in_oai_root => {
-                self.response.verb = Some(start.name.clone());
+                self.response.verb = Some(start.name.to_string());
                 self.push_frame(start, Role::RecordList);
             }
             "Identify" | "ListSets" | "ListMetadataFormats" | "ListIdentifiers" if in_oai_root => {
-                self.response.verb = Some(start.name.clone());
+                self.response.verb = Some(start.name.to_string());
                 self.reader_diag(
                     Severity::Info,
                     "no-records-response",

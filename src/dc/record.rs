@@ -469,7 +469,8 @@ pub(crate) fn extract_values(
         let slot = &mut values[count];
         count += 1;
         slot.ns = child.ns.as_deref().map(|n| intern(interned, n));
-        slot.name.clone_from(&child.name);
+        slot.name.clear();
+        slot.name.push_str(&child.name);
         match (&mut slot.lang, lang) {
             (Some(have), Some(l)) => {
                 have.clear();

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::diagnostic::{Diagnostic, Location, Position, Severity};
-use crate::xml::{normalize_space, Element, Node};
+use crate::xml::{normalize_space, Element, Node, TextSink};
 
 /// Which EAD version a document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -446,7 +446,7 @@ impl Component {
             out.push(Diagnostic {
                 severity: Severity::Warning,
                 kind: "component-without-did",
-                location: location(name.clone(), self.position),
+                location: location(name.to_string(), self.position),
                 message: format!("<{name}> has no <did>"),
             });
         } else if self.did.unittitle.is_empty() && self.did.unitdate.is_empty() {
@@ -546,18 +546,27 @@ fn attr(e: &Element, name: &str) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-/// Text of a note without its `head`.
+/// Text of a note without its `head`: the texts of its parts, each normalised, joined by a space.
 fn note_text(e: &Element) -> String {
-    let mut parts = Vec::new();
+    TextSink::collect(|sink| note_parts(e, sink))
+}
+
+fn note_parts(e: &Element, sink: &mut TextSink<'_>) {
     for n in &e.children {
         match n {
             Node::Element(c) if c.name == "head" => {}
-            Node::Element(c) => parts.push(c.text()),
-            Node::Text(t) => parts.push(normalize_space(t).into_owned()),
+            Node::Element(c) => {
+                sink.space();
+                c.push_text(sink);
+                sink.space();
+            }
+            Node::Text(t) => {
+                sink.space();
+                sink.push(t);
+                sink.space();
+            }
         }
     }
-    parts.retain(|p| !p.is_empty());
-    parts.join(" ")
 }
 
 fn read_did(did: &Element, out: &mut Did, dao: &mut Vec<DigitalObject>) {
@@ -766,7 +775,7 @@ fn access_point(e: &Element) -> AccessPoint {
         parts.join(sep)
     };
     AccessPoint {
-        kind: e.name.clone(),
+        kind: e.name.to_string(),
         value,
         parts,
         source: attr(e, "source"),

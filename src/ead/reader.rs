@@ -198,7 +198,7 @@ impl<R: BufRead> Reader<R> {
                             self.state = State::Envelope;
                         }
                         _ => {
-                            let root = t.name.clone();
+                            let root = t.name.to_string();
                             let position = t.position;
                             return Err(Error::NotEad {
                                 root,
@@ -482,7 +482,7 @@ impl<R: BufRead> Reader<R> {
                 file: self.source(),
                 position,
                 record_id: record_id.clone(),
-                field: Some(element.name.clone()),
+                field: Some(element.name.to_string()),
             },
             message: format!(
                 "<{}> follows child components; its component was already read, so it is \

@@ -30,7 +30,7 @@ pub struct Reader<R: BufRead> {
     source: Option<Arc<str>>,
     lenient: bool,
     /// Local names of the open elements outside records.
-    ancestors: Vec<String>,
+    ancestors: Vec<crate::xml::Name>,
     ordinal: u64,
     done: bool,
     text: String,
