@@ -723,10 +723,13 @@ impl<R: BufRead> BufRead for Counting<R> {
         if self.consumed - self.token_start > self.max_token {
             return Err(io::Error::other(TooLargeMarker));
         }
-        // Hand out at most 64 KiB at a time so that the token limit is checked often, whatever
-        // the inner reader's buffer size.
+        // Hand out at most 256 KiB (and no more than the token limit) at a time, so that the
+        // limit is checked before a token can grow past it, whatever the inner reader's buffer.
+        let cap = usize::try_from(self.max_token.saturating_add(1))
+            .unwrap_or(usize::MAX)
+            .min(256 << 10);
         let buf = self.inner.fill_buf()?;
-        Ok(&buf[..buf.len().min(64 << 10)])
+        Ok(&buf[..buf.len().min(cap)])
     }
 
     fn consume(&mut self, amt: usize) {
@@ -1180,7 +1183,10 @@ fn fill_start<R>(
     out.name = names.get(s.local_name().as_ref());
     out.ns = ns;
     let mut n = 0;
-    for attr in s.attributes() {
+    // Duplicate attributes are checked below without the allocation quick-xml's own check makes.
+    let mut attributes = s.attributes();
+    attributes.with_checks(false);
+    for attr in attributes {
         let attr = attr.map_err(|e| XmlErrorKind::Syntax(e.to_string()))?;
         let value = attr.unescape_value().map_err(|e| match e {
             quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, e)) => {
@@ -1208,6 +1214,15 @@ fn fill_start<R>(
         a.value.push_str(&value);
     }
     out.attrs.truncate(n);
+    for (i, a) in out.attrs.iter().enumerate() {
+        if out.attrs[..i].iter().any(|b| b.qname == a.qname) {
+            return Err(XmlErrorKind::Syntax(format!(
+                "duplicate attribute {:?} in <{}>",
+                a.qname.as_str(),
+                out.name.as_str()
+            )));
+        }
+    }
     Ok(())
 }
 
@@ -1494,6 +1509,17 @@ mod tests {
         let mut r = XmlReader::with_config(big.as_bytes(), cfg);
         let err = r.next_event().map(|_| ()).unwrap_err();
         assert_eq!(*err.kind(), XmlErrorKind::TooLarge(1000));
+    }
+
+    #[test]
+    fn duplicate_attributes_are_an_error() {
+        let err = events("<a>\n<b x='1' y='2' x='3'/></a>").unwrap_err();
+        assert!(
+            matches!(err.kind(), XmlErrorKind::Syntax(m) if m.contains("duplicate attribute \"x\"")),
+            "{err}"
+        );
+        assert_eq!(err.location().position.line, 2);
+        assert!(events("<a x='1' y='2'/>").is_ok());
     }
 
     #[test]

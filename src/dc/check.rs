@@ -42,7 +42,7 @@ pub struct FileCheck {
 pub fn check_file(path: &Path) -> FileCheck {
     let name = path.display().to_string();
     match File::open(path) {
-        Ok(f) => check_reader(BufReader::with_capacity(1 << 16, f), &name),
+        Ok(f) => check_reader(BufReader::with_capacity(1 << 18, f), &name),
         Err(e) => FileCheck {
             file: name.clone(),
             ok: false,
