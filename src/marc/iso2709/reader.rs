@@ -138,7 +138,13 @@ impl Settings {
             });
             Ok(())
         } else {
-            Err(RecordError::new(kind, location, message(), Vec::new()))
+            // The message says what lenient mode would do ("…; used 37"): in strict mode nothing
+            // was done, the record is rejected.
+            let message = format!(
+                "{} (strict mode: the record is rejected; lenient mode repairs this)",
+                message()
+            );
+            Err(RecordError::new(kind, location, message, Vec::new()))
         }
     }
 
@@ -264,9 +270,9 @@ impl<R: Read> Reader<R> {
             if raw.iter().all(|&b| chunk::is_filler(b)) {
                 let location = self.settings.location(Position::binary(0, start), "");
                 let message = format!(
-                    "{} filler bytes after the last record ({:?}) ignored",
+                    "{} filler bytes after the last record (\"{}\") ignored",
                     raw.len(),
-                    raw.escape_ascii().to_string()
+                    raw.escape_ascii()
                 );
                 if self.settings.lenient {
                     self.diagnostics.push(Diagnostic {
@@ -303,9 +309,9 @@ impl<R: Read> Reader<R> {
                     .settings
                     .location(Position::binary(self.ordinal, start), "");
                 let message = format!(
-                    "skipped {} bytes before the leader: {:?}",
+                    "skipped {} bytes before the leader: \"{}\"",
                     skip,
-                    raw[..skip.min(32)].escape_ascii().to_string()
+                    raw[..skip.min(32)].escape_ascii()
                 );
                 if self.settings.lenient {
                     rec.push_diagnostic(Diagnostic {
