@@ -972,23 +972,21 @@ impl<R: BufRead> XmlReader<R> {
             let mut failure: Option<XmlErrorKind> = None;
             let got = match ev {
                 Event::Text(t) => {
-                    if self.text.is_empty() {
-                        self.text_start = before;
-                    }
-                    match t.xml_content() {
-                        Ok(s) => self.text.push_str(&s),
-                        Err(e) => failure = Some(XmlErrorKind::Encoding(e.to_string())),
-                    }
+                    failure = push_text(
+                        &mut self.text,
+                        &mut self.text_start,
+                        before,
+                        t.xml_content(),
+                    );
                     None
                 }
                 Event::CData(t) => {
-                    if self.text.is_empty() {
-                        self.text_start = before;
-                    }
-                    match t.xml_content() {
-                        Ok(s) => self.text.push_str(&s),
-                        Err(e) => failure = Some(XmlErrorKind::Encoding(e.to_string())),
-                    }
+                    failure = push_text(
+                        &mut self.text,
+                        &mut self.text_start,
+                        before,
+                        t.xml_content(),
+                    );
                     None
                 }
                 Event::GeneralRef(r) => {
@@ -1167,6 +1165,25 @@ impl Namespaces {
         }
         self.0.push(n.clone());
         n
+    }
+}
+
+/// Appends character data to the text gathered since the last tag (noting where it started).
+fn push_text(
+    text: &mut String,
+    text_start: &mut u64,
+    at: u64,
+    content: Result<Cow<'_, str>, quick_xml::encoding::EncodingError>,
+) -> Option<XmlErrorKind> {
+    if text.is_empty() {
+        *text_start = at;
+    }
+    match content {
+        Ok(s) => {
+            text.push_str(&s);
+            None
+        }
+        Err(e) => Some(XmlErrorKind::Encoding(e.to_string())),
     }
 }
 

@@ -294,13 +294,9 @@ impl<R: Selectable> Mapping<R> {
                             note: None,
                         })),
                         Err(e) => {
-                            let msg = format!("rule {:?}: {e}", rule.name);
-                            out.diagnostics.push(self.diagnostic(
-                                ctx,
-                                &out.record_id,
-                                &self.resources[ri].name,
-                                msg,
-                            ));
+                            let d =
+                                self.rule_warning(record, ctx, &out.record_id, ri, rule, origin, e);
+                            out.diagnostics.push(d);
                         }
                     }
                 }
@@ -344,17 +340,9 @@ impl<R: Selectable> Mapping<R> {
                         note: f.note.clone(),
                     })),
                     Err(e) => {
-                        let origin = f
-                            .origin
-                            .map(|(s, p)| format!(" at {}", record.origin(s, p)))
-                            .unwrap_or_default();
-                        let msg = format!("rule {:?}{origin}: {e}", rule.name);
-                        out.diagnostics.push(self.diagnostic(
-                            ctx,
-                            &out.record_id,
-                            &self.resources[ri].name,
-                            msg,
-                        ));
+                        let d =
+                            self.rule_warning(record, ctx, &out.record_id, ri, rule, f.origin, e);
+                        out.diagnostics.push(d);
                     }
                 }
             }
@@ -425,13 +413,16 @@ impl<R: Selectable> Mapping<R> {
                     match self.expand(t, record, ctx, &out.record_id, "", Some(value)) {
                         Ok(n) => n.into(),
                         Err(e) => {
-                            let msg = format!("rule {:?}: {e}", rule.name);
-                            out.diagnostics.push(self.diagnostic(
+                            let d = self.rule_warning(
+                                record,
                                 ctx,
                                 &out.record_id,
-                                &self.resources[ri].name,
-                                msg,
-                            ));
+                                ri,
+                                rule,
+                                f.origin,
+                                e,
+                            );
+                            out.diagnostics.push(d);
                             continue;
                         }
                     }
@@ -503,16 +494,16 @@ impl<R: Selectable> Mapping<R> {
         }
         let mut values = vec![Output::plain(parts.join("|"))];
         let fail = |out: &mut RecordOutput, msg: String| {
-            let at = origin
-                .map(|(s, p)| format!(" at {}", record.origin(s, p)))
-                .unwrap_or_default();
-            let msg = format!("rule {:?}{at}: lang: {msg}", rule.name);
-            out.diagnostics.push(self.diagnostic(
+            let d = self.rule_warning(
+                record,
                 ctx,
                 &out.record_id,
-                &self.resources[ri].name,
-                msg,
-            ));
+                ri,
+                rule,
+                origin,
+                format!("lang: {msg}"),
+            );
+            out.diagnostics.push(d);
         };
         for (_, t) in &lf.transforms {
             match t.apply_list(&values) {
@@ -555,10 +546,6 @@ impl<R: Selectable> Mapping<R> {
         if r.status != Status::Ambiguous {
             return;
         }
-        let origin = f
-            .origin
-            .map(|(s, p)| format!(" at {}", record.origin(s, p)))
-            .unwrap_or_default();
         let candidates: Vec<String> = r
             .candidates
             .iter()
@@ -569,13 +556,12 @@ impl<R: Selectable> Mapping<R> {
             Some(o) => format!("<{o}>"),
             None => "nothing".into(),
         };
-        let msg = format!(
-            "rule {:?}{origin}: {:?} is ambiguous ({}); gave {taken}",
-            rule.name,
+        let what = format!(
+            "{:?} is ambiguous ({}); gave {taken}",
             r.heading,
             candidates.join(", ")
         );
-        let mut d = self.diagnostic(ctx, &out.record_id, &self.resources[ri].name, msg);
+        let mut d = self.rule_warning(record, ctx, &out.record_id, ri, rule, f.origin, what);
         d.kind = "ambiguous-heading";
         out.diagnostics.push(d);
     }
@@ -693,6 +679,25 @@ impl<R: Selectable> Mapping<R> {
             }
         }
         NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))
+    }
+
+    /// A `rule-failed` warning: `rule "NAME" at ORIGIN: WHAT`.
+    #[allow(clippy::too_many_arguments)]
+    fn rule_warning(
+        &self,
+        record: &R,
+        ctx: &RecordContext,
+        record_id: &str,
+        ri: usize,
+        rule: &Rule<R::Selector>,
+        origin: Option<(Scope, u32)>,
+        what: impl std::fmt::Display,
+    ) -> Diagnostic {
+        let at = origin
+            .map(|(s, p)| format!(" at {}", record.origin(s, p)))
+            .unwrap_or_default();
+        let msg = format!("rule {:?}{at}: {what}", rule.name);
+        self.diagnostic(ctx, record_id, &self.resources[ri].name, msg)
     }
 
     fn diagnostic(

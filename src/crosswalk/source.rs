@@ -56,12 +56,7 @@ impl Source for RecordBuf {
             let mut rec = RecordBuf::new();
             match reader.read_record(&mut rec) {
                 Ok(true) => {
-                    let location = Location {
-                        file: Some(file.clone()),
-                        position: rec.position(),
-                        record_id: rec.id().map(str::to_string),
-                        field: None,
-                    };
+                    let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if !each(Item::Record(rec, location)) {
                         return;
                     }
@@ -91,12 +86,11 @@ impl Source for ead::Component {
         loop {
             match reader.next_item() {
                 Ok(Some(ead::Item::Component(c))) => {
-                    let location = Location {
-                        file: Some(file.clone()),
-                        position: c.position,
-                        record_id: Selectable::record_id(&c).map(|s| s.into_owned()),
-                        field: None,
-                    };
+                    let location = located(
+                        &file,
+                        c.position,
+                        Selectable::record_id(&c).map(|s| s.into_owned()),
+                    );
                     if !each(Item::Record(c, location)) {
                         return;
                     }
@@ -128,12 +122,7 @@ impl Source for dc::Record {
                     if rec.is_deleted() {
                         continue;
                     }
-                    let location = Location {
-                        file: Some(file.clone()),
-                        position: rec.position(),
-                        record_id: rec.id().map(str::to_string),
-                        field: None,
-                    };
+                    let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if !each(Item::Record(rec, location)) {
                         return;
                     }
@@ -150,5 +139,15 @@ impl Source for dc::Record {
                 }
             }
         }
+    }
+}
+
+/// Where a record was read: file, position and its own id.
+fn located(file: &Arc<str>, position: crate::diagnostic::Position, id: Option<String>) -> Location {
+    Location {
+        file: Some(file.clone()),
+        position,
+        record_id: id,
+        field: None,
     }
 }
