@@ -39,22 +39,51 @@ use crate::{dc, ead, marc};
 pub fn load_vocabularies<P: AsRef<Path>>(
     paths: &[P],
 ) -> Result<Option<Arc<AuthorityIndex>>, MappingError> {
+    Ok(load_vocabulary_set(paths, &[])?.0)
+}
+
+/// Like [`load_vocabularies`], with `extra` vocabulary files besides those the mappings declare
+/// (a run configuration's own); also returns every file loaded, for provenance and change
+/// detection.
+pub fn load_vocabulary_set<P: AsRef<Path>>(
+    paths: &[P],
+    extra: &[std::path::PathBuf],
+) -> Result<(Option<Arc<AuthorityIndex>>, Vec<std::path::PathBuf>), MappingError> {
     let mut files = Vec::new();
     let mut first: Option<MappingError> = None;
     for p in paths {
         let parsed = compile::parse(p.as_ref())?;
         for (f, at) in compile::vocabulary_files(&parsed)? {
             first.get_or_insert(at);
+            if !files.contains(&f) {
+                files.push(f);
+            }
+        }
+    }
+    for path in extra {
+        let name = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        first.get_or_insert_with(|| MappingError {
+            file: path.clone(),
+            line: 0,
+            column: 0,
+            message: String::new(),
+        });
+        let f = (path.clone(), name);
+        if !files.contains(&f) {
             files.push(f);
         }
     }
-    let Some(at) = first else { return Ok(None) };
-    reconcile::load_files(&files)
-        .map(Some)
-        .map_err(|e| MappingError {
-            message: format!("vocabularies: {e}"),
-            ..at
-        })
+    let Some(at) = first else {
+        return Ok((None, Vec::new()));
+    };
+    let index = reconcile::load_files(&files).map_err(|e| MappingError {
+        message: format!("vocabularies: {e}"),
+        ..at
+    })?;
+    Ok((Some(index), files.into_iter().map(|(p, _)| p).collect()))
 }
 
 /// A mapping for whichever format its file declares.

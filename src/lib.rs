@@ -10,8 +10,11 @@ pub mod ead;
 pub mod fuzzing;
 pub mod marc;
 pub mod records;
+pub mod run;
 pub mod select;
 pub mod sniff;
+pub mod store;
+pub mod vocab;
 pub mod xml;
 
 pub use diagnostic::{Diagnostic, Location, Position, Severity};

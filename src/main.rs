@@ -41,6 +41,13 @@ enum Command {
         #[command(subcommand)]
         command: DcCommand,
     },
+    /// Runs every collection of a configuration into the store: parse, crosswalk, reconcile,
+    /// write, one named graph per record with its provenance; reruns skip unchanged records.
+    ///
+    /// Exit status: 0 all records written or unchanged; 1 some records quarantined or files
+    /// unreadable (the rest is written); 2 configuration or crosswalk error; 3 stopped by
+    /// `--max-errors`; 4 store or report failure.
+    Run(cli::run::RunArgs),
     /// Streams RDF from records through a crosswalk, without any store.
     ///
     /// With `--to nq`, each source record's triples go in their own named graph. The input
@@ -197,6 +204,7 @@ fn main() -> ExitCode {
             inputs,
         } => cli::mapping::convert(&mapping, &inputs, &to, &collection, decisions.as_deref()),
         Command::Mapping { command } => cli::mapping::run(command),
+        Command::Run(args) => cli::run::run(args),
         Command::Reconcile { command } => cli::reconcile::run(command),
     };
     match result {
@@ -208,6 +216,9 @@ fn main() -> ExitCode {
                 .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
             {
                 return ExitCode::SUCCESS;
+            }
+            if let Some(cli::run::Exit(code)) = e.downcast_ref::<cli::run::Exit>() {
+                return ExitCode::from(*code);
             }
             eprintln!("crosswalk: {e:#}");
             if e.downcast_ref::<cli::reconcile::UsageError>().is_some() {

@@ -1306,6 +1306,48 @@ impl Element {
         self.elements().find(|e| e.name == name)
     }
 
+    /// Appends this element as XML text: namespace declared where it changes from the parent's,
+    /// attributes in document order, text escaped. Deterministic for equal elements (checksums,
+    /// quarantine files, source displays).
+    pub fn write_xml(&self, out: &mut String) {
+        self.write_xml_in(out, None);
+    }
+
+    fn write_xml_in(&self, out: &mut String, parent_ns: Option<&str>) {
+        let ns = self.ns.as_ref().map(Name::as_str);
+        out.push('<');
+        out.push_str(self.name.as_str());
+        if ns != parent_ns {
+            out.push_str(" xmlns=\"");
+            escape_into(out, ns.unwrap_or(""));
+            out.push('"');
+        }
+        for a in &self.attrs {
+            if a.qname.as_str() == "xmlns" {
+                continue;
+            }
+            out.push(' ');
+            out.push_str(a.qname.as_str());
+            out.push_str("=\"");
+            escape_into(out, &a.value);
+            out.push('"');
+        }
+        if self.children.is_empty() {
+            out.push_str("/>");
+            return;
+        }
+        out.push('>');
+        for child in &self.children {
+            match child {
+                Node::Text(t) => escape_into(out, t),
+                Node::Element(e) => e.write_xml_in(out, ns),
+            }
+        }
+        out.push_str("</");
+        out.push_str(self.name.as_str());
+        out.push('>');
+    }
+
     /// All text below this element, with whitespace normalised (runs of white space become one
     /// space; leading and trailing space removed), as `normalize-space()` does.
     pub fn text(&self) -> String {
@@ -1459,6 +1501,19 @@ pub fn normalize_space(s: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Appends `text` with `&`, `<`, `>` and `"` escaped.
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
 }
 
 #[cfg(test)]

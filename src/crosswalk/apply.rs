@@ -864,7 +864,7 @@ pub fn record_graph(base: &str, collection: &str, record_id: &str) -> Option<Nam
 }
 
 /// Percent-encodes what may not stand in an IRI path segment.
-fn encode_into(out: &mut String, value: &str) {
+pub(crate) fn encode_into(out: &mut String, value: &str) {
     for c in value.chars() {
         match c {
             'A'..='Z' | 'a'..='z' | '0'..='9' | '-' | '.' | '_' | '~' => out.push(c),

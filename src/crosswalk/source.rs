@@ -1,8 +1,11 @@
 //! Reading the records of any format for the crosswalk engine: one [`Source`] trait per record
 //! type, so that `convert`, `mapping test`, `explain` and `coverage` treat MARC, EAD and DC alike.
 
+use std::borrow::Cow;
 use std::io::BufRead;
 use std::sync::Arc;
+
+use super::{AnyMapping, Mapping};
 
 use crate::dc;
 use crate::diagnostic::Location;
@@ -24,6 +27,9 @@ pub enum Item<R> {
         location: Location,
         /// The input cannot be read further.
         fatal: bool,
+        /// The rejected record's bytes, when the reader could isolate them (ISO 2709, JSON), for
+        /// quarantine.
+        raw: Vec<u8>,
     },
 }
 
@@ -32,9 +38,49 @@ pub trait Source: Selectable + Sized {
     /// Reads every record of `input` (named `name`), calling `each`; returning `false` from
     /// `each` stops early.
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool);
+
+    /// The record's source form, for checksums (a rerun skips a record whose bytes did not
+    /// change) and displays: the bytes it was read from where the reader keeps them (ISO 2709, DC
+    /// XML), else a canonical serialisation (ISO 2709 for MARC read from MARCXML or JSON; for an
+    /// EAD component its own description as XML, preceded by what it inherits). Independent of
+    /// where in the file the record stands.
+    fn source_bytes(&self) -> Cow<'_, [u8]>;
+
+    /// The mapping for this record type, if `mapping` is one.
+    fn mapping_of(mapping: &AnyMapping) -> Option<&Mapping<Self>>;
+
+    /// What the reader noticed about the record (repairs, warnings).
+    fn reader_diagnostics(&self) -> &[crate::Diagnostic];
 }
 
 impl Source for RecordBuf {
+    fn source_bytes(&self) -> Cow<'_, [u8]> {
+        if !self.raw().is_empty() {
+            return Cow::Borrowed(self.raw());
+        }
+        let mut w = crate::marc::iso2709::Writer::new(Vec::new());
+        match w.write_record(self) {
+            Ok(()) => Cow::Owned(w.into_inner()),
+            // A record the writer cannot encode (too long): its MARCXML form stands in.
+            Err(_) => {
+                let mut x = crate::marc::xml::Writer::new(Vec::new());
+                let _ = x.write_record(self);
+                Cow::Owned(x.finish().unwrap_or_default())
+            }
+        }
+    }
+
+    fn reader_diagnostics(&self) -> &[crate::Diagnostic] {
+        self.diagnostics()
+    }
+
+    fn mapping_of(mapping: &AnyMapping) -> Option<&Mapping<Self>> {
+        match mapping {
+            AnyMapping::Marc(m) => Some(m),
+            _ => None,
+        }
+    }
+
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool) {
         let mut reader = match AnyReader::new(input, name, None, true) {
             Ok(r) => r,
@@ -47,6 +93,7 @@ impl Source for RecordBuf {
                         ..Location::default()
                     },
                     fatal: true,
+                    raw: Vec::new(),
                 });
                 return;
             }
@@ -64,11 +111,13 @@ impl Source for RecordBuf {
                 Ok(false) => return,
                 Err(e) => {
                     let fatal = e.fatal;
+                    let message = e.to_string();
                     let go_on = each(Item::Problem {
-                        message: e.to_string(),
+                        message,
                         kind: e.kind,
-                        location: e.location.clone(),
+                        location: e.location,
                         fatal,
+                        raw: e.raw,
                     });
                     if fatal || !go_on {
                         return;
@@ -80,6 +129,40 @@ impl Source for RecordBuf {
 }
 
 impl Source for ead::Component {
+    fn source_bytes(&self) -> Cow<'_, [u8]> {
+        let mut out = String::with_capacity(1024);
+        let c = &self.context;
+        for v in [
+            &c.eadid,
+            &c.oai_identifier,
+            &c.collection_id,
+            &c.collection_title,
+            &c.repository,
+        ] {
+            out.push_str(v.as_deref().unwrap_or(""));
+            out.push('\u{1f}');
+        }
+        if let Some(p) = &self.parent {
+            out.push_str(p.record_id.as_deref().unwrap_or(""));
+        }
+        out.push('\u{1f}');
+        out.push_str(&self.path_string());
+        out.push('\u{1e}');
+        self.element.write_xml(&mut out);
+        Cow::Owned(out.into_bytes())
+    }
+
+    fn reader_diagnostics(&self) -> &[crate::Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn mapping_of(mapping: &AnyMapping) -> Option<&Mapping<Self>> {
+        match mapping {
+            AnyMapping::Ead(m) => Some(m),
+            _ => None,
+        }
+    }
+
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool) {
         let mut reader = ead::Reader::new(input).source_name(name);
         let file: Arc<str> = name.into();
@@ -103,6 +186,7 @@ impl Source for ead::Component {
                         kind: e.kind_name(),
                         location: e.location().clone(),
                         fatal: true,
+                        raw: Vec::new(),
                     });
                     return;
                 }
@@ -112,6 +196,33 @@ impl Source for ead::Component {
 }
 
 impl Source for dc::Record {
+    fn source_bytes(&self) -> Cow<'_, [u8]> {
+        // The OAI identifier and sets, then the metadata; the datestamp is left out so that a
+        // re-harvest of an unchanged record is recognised as unchanged.
+        let mut out = String::with_capacity(1024);
+        if let Some(h) = &self.header {
+            out.push_str(h.identifier.as_deref().unwrap_or(""));
+            for set in &h.set_specs {
+                out.push('\u{1f}');
+                out.push_str(set);
+            }
+        }
+        out.push('\u{1e}');
+        self.tree.write_xml(&mut out);
+        Cow::Owned(out.into_bytes())
+    }
+
+    fn reader_diagnostics(&self) -> &[crate::Diagnostic] {
+        &self.diagnostics
+    }
+
+    fn mapping_of(mapping: &AnyMapping) -> Option<&Mapping<Self>> {
+        match mapping {
+            AnyMapping::Dc(m) => Some(m),
+            _ => None,
+        }
+    }
+
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool) {
         let mut reader = dc::Reader::new(input).source_name(name);
         let file: Arc<str> = name.into();
@@ -134,6 +245,7 @@ impl Source for dc::Record {
                         kind: e.kind_name(),
                         location: e.location().clone(),
                         fatal: true,
+                        raw: Vec::new(),
                     });
                     return;
                 }
