@@ -12,6 +12,7 @@ pub mod marc;
 pub mod records;
 pub mod select;
 pub mod sniff;
+pub mod sparql;
 pub mod xml;
 
 pub use diagnostic::{Diagnostic, Location, Position, Severity};
