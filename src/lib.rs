@@ -6,6 +6,7 @@ pub mod crosswalk;
 pub mod dc;
 pub mod diagnostic;
 pub mod ead;
+pub mod endpoint;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod marc;
