@@ -3,3 +3,4 @@
 pub mod mapping;
 pub mod reconcile;
 pub mod report;
+pub mod sparql;
