@@ -18,8 +18,8 @@
 //! - Updates (`update=…`, `application/sparql-update`, or an update sent as a query) are refused
 //!   with **403** and a message saying the endpoint is read-only.
 //! - A query that is not SPARQL gets **400** with the line and column of the error.
-//! - A query that runs longer than the timeout is stopped and gets **503** with a message saying
-//!   it timed out.
+//! - A query that runs longer than the timeout gets **503** with a message saying it timed out,
+//!   on time; its evaluation is cancelled (oxigraph notices at its next read from the store).
 //! - At most [`limit`](Endpoint::limit) solutions or triples are returned; when more were left
 //!   out, the response has the header `X-Crosswalk-Truncated: true` (the body is a complete,
 //!   valid document of the first ones).
@@ -266,9 +266,8 @@ impl Endpoint {
                 ),
             );
         };
-        let mut out = Vec::new();
-        match sparql::answer(&self.store, &query, &options, format, &mut out) {
-            Ok(answered) => {
+        match sparql::answer_to_vec(&self.store, &query, &options, format) {
+            Ok((out, answered)) => {
                 let mut response = Response::builder()
                     .status(StatusCode::OK)
                     .header(CONTENT_TYPE, format.media_type(query.form()))

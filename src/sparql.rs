@@ -11,8 +11,8 @@
 //! - **The default graph is the union of all graphs** unless the query names its dataset (`FROM`,
 //!   `FROM NAMED`) or the caller does ([`QueryOptions::default_graphs`]): crosswalk keeps each record
 //!   in its own named graph, and a query without `GRAPH` should see every record.
-//! - **Timeout**: evaluation is cancelled when the time is up ([`QueryError::Timeout`]); nothing has
-//!   been written then for the formats that are buffered by the caller, see [`answer`].
+//! - **Timeout**: evaluation is cancelled when the time is up ([`QueryError::Timeout`]);
+//!   [`answer_to_vec`] also returns on time when oxigraph is slow to notice.
 //! - **Limit**: at most [`QueryOptions::limit`] solutions or triples are written;
 //!   [`Answered::truncated`] says whether more were left.
 //! - **Prefixes**: tables, Turtle, TriG, RDF/XML and JSON-LD abbreviate IRIs with the prefixes of
@@ -591,6 +591,42 @@ pub fn answer(
         truncated,
         elapsed: start.elapsed(),
     })
+}
+
+/// Like [`answer`], into memory, and returns [`QueryError::Timeout`] at the timeout even when
+/// evaluation has not stopped yet.
+///
+/// oxigraph checks for cancellation when it reads from the store; a query that joins in memory
+/// (a cross product) can run on for seconds before it notices. The evaluation therefore runs
+/// on its own thread: the caller gets the timeout on time, and the thread ends at the next
+/// check. Without a timeout this is [`answer`] into a `Vec`.
+pub fn answer_to_vec(
+    store: &Store,
+    query: &Query,
+    options: &QueryOptions,
+    format: Format,
+) -> Result<(Vec<u8>, Answered), QueryError> {
+    let Some(timeout) = options.timeout else {
+        let mut out = Vec::new();
+        let answered = answer(store, query, options, format, &mut out)?;
+        return Ok((out, answered));
+    };
+    let (send, receive) = mpsc::channel();
+    let (store, query, options) = (store.clone(), query.clone(), options.clone());
+    thread::Builder::new()
+        .name("crosswalk sparql query".into())
+        .spawn(move || {
+            let mut out = Vec::new();
+            let result = answer(&store, &query, &options, format, &mut out);
+            let _ = send.send(result.map(|answered| (out, answered)));
+        })?;
+    match receive.recv_timeout(timeout) {
+        Ok(result) => result,
+        Err(RecvTimeoutError::Timeout) => Err(QueryError::Timeout(timeout)),
+        Err(RecvTimeoutError::Disconnected) => Err(QueryError::Io(io::Error::other(
+            "the query's thread stopped without an answer",
+        ))),
+    }
 }
 
 /// Writes triples or quads in any [`GraphFormat`], IRIs abbreviated with the [`prefixes`] where

@@ -357,7 +357,8 @@ fn slow_query_times_out_with_503() {
     let elapsed = start.elapsed();
     assert_eq!(a.status, 503, "{}", a.body);
     assert!(a.body.contains("timed out"), "{}", a.body);
-    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    // The answer comes at the timeout (200 ms), not when oxigraph notices the cancellation.
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
 #[test]

@@ -153,6 +153,7 @@ fn query_errors() {
         "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n1 ?o . ?p ?q ?r }",
     )
     .unwrap();
+    let start = std::time::Instant::now();
     let o = crosswalk(&[
         "query",
         "--store",
@@ -164,6 +165,7 @@ fn query_errors() {
     ]);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&o.stderr).contains("timed out"));
+    assert!(start.elapsed() < std::time::Duration::from_secs(5));
 }
 
 fn export(args: &[&str]) -> String {

@@ -158,7 +158,14 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    let answered = sparql::answer(&store, &query, &options, args.format, &mut out)?;
+    // With a timeout the answer is gathered first, so that the timeout is kept to the letter.
+    let answered = if options.timeout.is_some() {
+        let (text, answered) = sparql::answer_to_vec(&store, &query, &options, args.format)?;
+        out.write_all(&text)?;
+        answered
+    } else {
+        sparql::answer(&store, &query, &options, args.format, &mut out)?
+    };
     out.flush()?;
     if answered.truncated && args.format != Format::Table {
         eprintln!(
@@ -220,7 +227,6 @@ pub fn load(args: LoadArgs) -> Result<bool> {
     for path in &args.inputs {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         store
-            .bulk_loader()
             .load_from_reader(RdfFormat::NQuads, BufReader::new(file))
             .with_context(|| format!("loading {}", path.display()))?;
     }
