@@ -41,7 +41,7 @@ pub use table::{abbreviate, display_term};
 /// `@vocab`, `@language` or type coercion), so that compact IRIs are the only abbreviation.
 pub const CONTEXT: &str = include_str!("../mappings/context.jsonld");
 
-/// The prefixes of [`CONTEXT`], as (name, namespace IRI), in the order of the file.
+/// The prefixes of [`CONTEXT`], as (name, namespace IRI), sorted by name.
 pub fn prefixes() -> &'static [(String, String)] {
     static PREFIXES: OnceLock<Vec<(String, String)>> = OnceLock::new();
     PREFIXES.get_or_init(|| {
