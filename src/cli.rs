@@ -4,3 +4,4 @@ pub mod mapping;
 pub mod reconcile;
 pub mod report;
 pub mod run;
+pub mod sparql;

@@ -6,6 +6,7 @@ pub mod crosswalk;
 pub mod dc;
 pub mod diagnostic;
 pub mod ead;
+pub mod endpoint;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod marc;
@@ -13,6 +14,7 @@ pub mod records;
 pub mod run;
 pub mod select;
 pub mod sniff;
+pub mod sparql;
 pub mod store;
 pub mod vocab;
 pub mod xml;

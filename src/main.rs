@@ -80,6 +80,16 @@ enum Command {
         #[command(subcommand)]
         command: cli::reconcile::ReconcileCommand,
     },
+    /// Answers a SPARQL query from the store (read-only; the default graph is the union of all
+    /// graphs).
+    Query(cli::sparql::QueryArgs),
+    /// Serves the store as a read-only SPARQL 1.1 Protocol endpoint at /sparql.
+    Serve(cli::sparql::ServeArgs),
+    /// Writes the whole store, one graph or one collection as RDF.
+    Export(cli::sparql::ExportArgs),
+    /// Loads N-Quads files into a store (for tests and fixtures).
+    #[command(hide = true)]
+    Load(cli::sparql::LoadArgs),
 }
 
 #[derive(Subcommand)]
@@ -206,6 +216,10 @@ fn main() -> ExitCode {
         Command::Mapping { command } => cli::mapping::run(command),
         Command::Run(args) => cli::run::run(args),
         Command::Reconcile { command } => cli::reconcile::run(command),
+        Command::Query(args) => cli::sparql::query(args),
+        Command::Serve(args) => cli::sparql::serve(args),
+        Command::Export(args) => cli::sparql::export(args),
+        Command::Load(args) => cli::sparql::load(args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
