@@ -9,15 +9,7 @@
 # Peers: yaz-marcdump (Debian package yaz), pymarc and mrrc (PyPI), run exactly as below.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-N="${1:-1000000}"
-SHARED="${CROSSWALK_SHARED:-../shared}"
-DATA="${BENCH_DATA:-/var/tmp/crosswalk-bench}"
-mkdir -p "$DATA"
-MRC="$DATA/gen$N.mrc"
-if [ ! -s "$MRC" ]; then
-  echo "generating $N records into $MRC (pymarc; takes a while)"
-  python3 "$SHARED/bench/gen_marc.py" "$N" --mrc "$MRC" --jobs 2
-fi
+. benches/gen_data.sh "$@"
 command -v yaz-marcdump >/dev/null || { echo "needs yaz-marcdump: apt-get install -y yaz"; exit 1; }
 python3 -c 'import pymarc, mrrc' 2>/dev/null || { echo "needs: pip install pymarc mrrc"; exit 1; }
 cargo build --release --quiet

@@ -90,6 +90,10 @@ pub struct RunOptions {
     pub reports: Option<PathBuf>,
     /// New records per bulk-loader commit (the most a killed run loses).
     pub records_per_commit: usize,
+    /// Only the records of this shard: `Some((i, n))` takes the records whose graph IRI hashes
+    /// to `i` of `n` (0-based `i`), so that `n` machines write disjoint graph sets. Prune then
+    /// removes only this shard's graphs.
+    pub shard: Option<(u64, u64)>,
 }
 
 impl Default for RunOptions {
@@ -101,6 +105,7 @@ impl Default for RunOptions {
             collections: Vec::new(),
             reports: None,
             records_per_commit: 50_000,
+            shard: None,
         }
     }
 }
@@ -308,6 +313,10 @@ impl Pipeline {
                 return Err(RunError::UnknownCollection(id.clone()));
             }
         }
+        // Each call is a run of its own: its own IRI and time.
+        self.started = oxsdatatypes::DateTime::now();
+        self.run = iri(&self.config.base, &["run", &run_id(&self.started)]);
+        self.run_described.set(false);
         let reports_dir = options
             .reports
             .clone()
@@ -368,6 +377,24 @@ impl Pipeline {
         Ok(summary)
     }
 
+    /// How the records of each collection fall into `n` shards (see [`RunOptions::shard`]):
+    /// per collection, the number of records of each shard. Reads every record; maps none.
+    pub fn plan(&self, n: u64) -> Result<Vec<(String, Vec<u64>)>, RunError> {
+        let mut out = Vec::new();
+        for (i, c) in self.config.collections.iter().enumerate() {
+            let files = self.config.files(c)?;
+            let sizes = match &*self.mappings[i] {
+                AnyMapping::Marc(_) => {
+                    plan_files::<marc::RecordBuf>(&self.config.base, c, &files, n)
+                }
+                AnyMapping::Ead(_) => plan_files::<ead::Component>(&self.config.base, c, &files, n),
+                AnyMapping::Dc(_) => plan_files::<dc::Record>(&self.config.base, c, &files, n),
+            };
+            out.push((c.id.clone(), sizes));
+        }
+        Ok(out)
+    }
+
     /// Maps and writes records a Rust service hands over (not read from files) into collection
     /// `collection`, as a run would: unchanged ones skipped, changed ones replaced. Each item is a
     /// record and where it came from (its `file` may be a stream name).
@@ -395,7 +422,7 @@ impl Pipeline {
             });
         };
         self.describe_consortium()?;
-        let ctx = self.record_maker(i, m, false);
+        let ctx = self.record_maker(i, m, false, None);
         let mut writer = StoreWriter::new(&self.store);
         let mut cs = CollectionSummary {
             id: collection.to_string(),
@@ -406,7 +433,7 @@ impl Pipeline {
         for (rec, loc) in records {
             cs.read += 1;
             match ctx.make(&rec, loc, &mut seen) {
-                Made::Unchanged => cs.unchanged += 1,
+                Made::Unchanged | Made::OtherShard => cs.unchanged += 1,
                 Made::Rejected(d, _) => {
                     cs.quarantined += 1;
                     *cs.diagnostics.entry(d.kind.to_string()).or_default() += 1;
@@ -433,6 +460,7 @@ impl Pipeline {
         i: usize,
         mapping: &'a Mapping<R>,
         store_empty: bool,
+        shard: Option<(u64, u64)>,
     ) -> RecordMaker<'a, R> {
         let c = &self.config.collections[i];
         let base = &self.config.base;
@@ -440,6 +468,7 @@ impl Pipeline {
             mapping,
             store: &self.store,
             store_empty,
+            shard,
             collection: c,
             base,
             collection_iri: self.collection_iri(&c.id),
@@ -482,7 +511,7 @@ impl Pipeline {
         let mut failed_files = 0u64;
         let mut seen: HashSet<u128> = HashSet::new();
         let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(8);
-        let maker = self.record_maker(i, m, store_empty);
+        let maker = self.record_maker(i, m, store_empty, options.shard);
         let result: Result<(), RunError> = std::thread::scope(|scope| {
             let abort = &abort;
             let maker = &maker;
@@ -607,7 +636,10 @@ impl Pipeline {
                     .store
                     .collection_graphs(self.collection_iri(&c.id).as_ref())?
                 {
-                    if !seen.contains(&key(g.as_str())) {
+                    let mine = options
+                        .shard
+                        .is_none_or(|(i, n)| shard_of(g.as_str(), n) == i);
+                    if mine && !seen.contains(&key(g.as_str())) {
                         writer.remove(g, p)?;
                         cs.removed += 1;
                     }
@@ -648,6 +680,10 @@ impl Pipeline {
                 progress.record(at, cs);
                 match made {
                     Made::Unchanged => cs.unchanged += 1,
+                    Made::OtherShard => {
+                        cs.read -= 1;
+                        cs.other_shards += 1;
+                    }
                     Made::Rejected(d, raw) => {
                         *errors += 1;
                         cs.quarantined += 1;
@@ -872,6 +908,8 @@ fn describe_run_start(
 enum Made {
     /// The store holds it as it is.
     Unchanged,
+    /// Another shard's record.
+    OtherShard,
     /// Rejected: the diagnostic and the bytes to quarantine.
     Rejected(Diagnostic, Vec<u8>),
     /// To write.
@@ -896,6 +934,7 @@ struct RecordMaker<'a, R: Source> {
     mapping: &'a Mapping<R>,
     store: &'a Store,
     store_empty: bool,
+    shard: Option<(u64, u64)>,
     collection: &'a Collection,
     base: &'a str,
     collection_iri: NamedNode,
@@ -938,6 +977,11 @@ impl<R: Source> RecordMaker<'_, R> {
         };
         let tail = &graph.as_str()[self.base.len() + "graph/".len()..];
         let provenance = NamedNode::new_unchecked(format!("{}provenance/{tail}", self.base));
+        if let Some((i, n)) = self.shard {
+            if shard_of(graph.as_str(), n) != i {
+                return Made::OtherShard;
+            }
+        }
         if !seen.insert(key(graph.as_str())) {
             return reject(
                 "duplicate-record-id",
@@ -1087,6 +1131,32 @@ impl<R: Source> RecordMaker<'_, R> {
     }
 }
 
+/// Counts the records of `files` per shard.
+fn plan_files<R: Source>(base: &str, c: &Collection, files: &[PathBuf], n: u64) -> Vec<u64> {
+    let mut sizes = vec![0u64; n.max(1) as usize];
+    for path in files {
+        let Ok(file) = File::open(path) else { continue };
+        let name = path.display().to_string();
+        R::read_all(
+            BufReader::with_capacity(1 << 16, file),
+            &name,
+            &mut |item| {
+                if let Item::Record(rec, loc) = item {
+                    let id = match rec.record_id() {
+                        Some(id) if !id.trim().is_empty() => id.trim().to_string(),
+                        _ => fallback_id(&loc),
+                    };
+                    if let Some(g) = record_graph(base, &c.id, &id) {
+                        sizes[shard_of(g.as_str(), n) as usize] += 1;
+                    }
+                }
+                true
+            },
+        );
+    }
+    sizes
+}
+
 /// `{file stem}-{record number}` for a record without an id of its own.
 fn fallback_id(loc: &Location) -> String {
     let stem = loc
@@ -1096,6 +1166,15 @@ fn fallback_id(loc: &Location) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_else(|| "input".into());
     format!("{stem}-{}", loc.position.record)
+}
+
+/// The shard (0-based, of `n`) a record graph belongs to: from the first 8 bytes of the SHA-256
+/// of its IRI, so that it is the same on every machine, every run and every version.
+pub fn shard_of(graph: &str, n: u64) -> u64 {
+    let d = Sha256::digest(graph.as_bytes());
+    let mut b = [0u8; 8];
+    b.copy_from_slice(&d[..8]);
+    u64::from_be_bytes(b) % n.max(1)
 }
 
 /// A 128-bit key of a graph IRI, for the sets of records seen.
@@ -1158,7 +1237,8 @@ fn relative(path: &Path, dir: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// A run id from its start time: `20261127T012000Z-1234` (time and process id).
+/// A run id from its start time: `20261127T012000Z-1234-0` (time, process id, and the run's
+/// number within the process).
 fn run_id(started: &oxsdatatypes::DateTime) -> String {
     let t: String = started
         .to_string()
@@ -1166,5 +1246,7 @@ fn run_id(started: &oxsdatatypes::DateTime) -> String {
         .take(19)
         .filter(|c| c.is_ascii_digit() || *c == 'T')
         .collect();
-    format!("{t}Z-{}", std::process::id())
+    static RUNS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = RUNS.fetch_add(1, Ordering::Relaxed);
+    format!("{t}Z-{}-{n}", std::process::id())
 }

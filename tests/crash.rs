@@ -160,8 +160,12 @@ fn killed_runs_leave_whole_graphs_and_a_rerun_completes_them() {
         let fraction = (seed >> 33) as f64 / (1u64 << 31) as f64;
         let delay = clean_time.mul_f64(fraction * 1.05);
         let mut child = run(&config, &store).spawn().unwrap();
-        std::thread::sleep(delay);
-        let finished = child.try_wait().unwrap().is_some();
+        let started = Instant::now();
+        let mut finished = false;
+        while started.elapsed() < delay && !finished {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            finished = child.try_wait().unwrap().is_some();
+        }
         let _ = child.kill(); // SIGKILL
         child.wait().unwrap();
         let opened = Store::open(&store).unwrap_or_else(|e| panic!("kill {k}: {e}"));

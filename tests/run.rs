@@ -434,3 +434,29 @@ fn a_service_pushes_its_own_records_into_a_memory_store() {
     assert_eq!(s.unchanged, 5);
     assert!(p.write_records::<RecordBuf>("papers", []).is_err());
 }
+
+#[test]
+fn four_shards_make_the_same_store_as_one_run() {
+    let whole = Fixture::new();
+    whole.run(&RunOptions::default());
+    let sharded = Fixture::new();
+    let mut read = 0;
+    for i in 0..4 {
+        let s = sharded.run(&RunOptions {
+            shard: Some((i, 4)),
+            prune: true,
+            ..RunOptions::default()
+        });
+        let t = s.total();
+        assert_eq!(t.read, t.written, "shard {i}: {}", s.to_text());
+        assert!(t.other_shards > 0, "shard {i}: {}", s.to_text());
+        assert_eq!(t.removed, 0, "pruning one shard leaves the others alone");
+        read += t.read;
+    }
+    assert_eq!(read, whole.run(&RunOptions::default()).total().read);
+    assert_eq!(sharded.dump(), whole.dump());
+    // The plan counts the same records.
+    let p = Pipeline::new(sharded.config()).unwrap();
+    let plan = p.plan(4).unwrap();
+    assert_eq!(plan.iter().flat_map(|(_, s)| s).sum::<u64>(), read);
+}

@@ -32,6 +32,17 @@ pub struct RunArgs {
     /// No progress bars.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Only shard I of N (1 ≤ I ≤ N): the records whose graph IRI hashes to I, so that N
+    /// machines (array jobs) write disjoint graph sets into one store; stable across runs.
+    #[arg(long, value_name = "I/N", value_parser = parse_shard)]
+    pub shard: Option<(u64, u64)>,
+    /// Print how many records of each collection fall into each shard (N from `--shard I/N`,
+    /// else `--shards`), and write nothing.
+    #[arg(long)]
+    pub plan: bool,
+    /// The number of shards `--plan` divides into when `--shard` is not given.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub shards: u64,
     /// New records per store commit: the most a killed run has to redo.
     #[arg(long, default_value_t = 50_000, hide = true)]
     pub records_per_commit: usize,
@@ -41,6 +52,25 @@ pub struct RunArgs {
 #[derive(Debug, thiserror::Error)]
 #[error("exit status {0}")]
 pub struct Exit(pub u8);
+
+/// `I/N` with 1 ≤ I ≤ N, as 0-based (I - 1, N).
+fn parse_shard(s: &str) -> Result<(u64, u64), String> {
+    let (i, n) = s
+        .split_once('/')
+        .ok_or_else(|| format!("{s:?}: write the shard as I/N, e.g. 2/4"))?;
+    let i: u64 = i
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: I is not a number"))?;
+    let n: u64 = n
+        .trim()
+        .parse()
+        .map_err(|_| format!("{s:?}: N is not a number"))?;
+    if n == 0 || i == 0 || i > n {
+        return Err(format!("{s:?}: I must be between 1 and N"));
+    }
+    Ok((i - 1, n))
+}
 
 /// Runs the configuration.
 pub fn run(args: RunArgs) -> Result<bool> {
@@ -69,6 +99,26 @@ pub fn run(args: RunArgs) -> Result<bool> {
             .into());
         }
     };
+    if args.plan {
+        let n = args.shard.map_or(args.shards.max(1), |(_, n)| n);
+        let plan = pipeline.plan(n).map_err(|e| {
+            eprintln!("crosswalk: {e}");
+            Exit(2)
+        })?;
+        let mut line = format!("{:<24}", "collection");
+        for i in 1..=n {
+            line.push_str(&format!(" {:>9}", format!("{i}/{n}")));
+        }
+        println!("{line}");
+        for (id, sizes) in plan {
+            let mut line = format!("{id:<24}");
+            for s in sizes {
+                line.push_str(&format!(" {s:>9}"));
+            }
+            println!("{line}");
+        }
+        return Ok(true);
+    }
     let options = RunOptions {
         prune: args.prune,
         max_errors: args.max_errors,
@@ -76,6 +126,7 @@ pub fn run(args: RunArgs) -> Result<bool> {
         collections: args.collections,
         reports: args.reports,
         records_per_commit: args.records_per_commit,
+        shard: args.shard,
     };
     match pipeline.run(&options) {
         Ok(summary) => {

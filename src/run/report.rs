@@ -44,6 +44,8 @@ pub struct CollectionSummary {
     pub removed: u64,
     /// Files that could not be read to their end.
     pub files_failed: u64,
+    /// Records left to other shards (`--shard`); not counted in `read`.
+    pub other_shards: u64,
     /// Diagnostics by kind.
     pub diagnostics: BTreeMap<String, u64>,
     /// Reconciled values by scheme (or rule) and status (`matched`, `ambiguous`, `unmatched`).
@@ -87,6 +89,7 @@ impl RunSummary {
             t.quarantined += c.quarantined;
             t.removed += c.removed;
             t.files_failed += c.files_failed;
+            t.other_shards += c.other_shards;
             for (k, v) in &c.diagnostics {
                 *t.diagnostics.entry(k.clone()).or_default() += v;
             }
