@@ -14,7 +14,7 @@ use std::path::Path;
 use crosswalk::marc::{RecordBuf, Tag};
 use crosswalk::run::{Pipeline, RunConfig};
 use crosswalk::Location;
-use oxigraph::sparql::{QueryResults, SparqlEvaluator};
+use crosswalk::sparql::{answer, Format, Query, QueryOptions};
 
 const CONFIG: &str = r#"
 [consortium]
@@ -79,21 +79,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
           ?item dcterms:title ?title ; dcterms:subject ?s .
           ?s skos:prefLabel ?subject .
         } ORDER BY ?title"#;
-    let results = SparqlEvaluator::new()
-        .parse_query(query)?
-        .on_store(pipeline.store().oxigraph())
-        .execute()?;
-    if let QueryResults::Solutions(rows) = results {
-        for row in rows {
-            let row = row?;
-            println!(
-                "{} — {}",
-                row.get("title").map(|t| t.to_string()).unwrap_or_default(),
-                row.get("subject")
-                    .map(|t| t.to_string())
-                    .unwrap_or_default()
-            );
-        }
-    }
+    // The default graph of crosswalk's queries is the union of all graphs (docs/sparql.md).
+    let query = Query::parse(query)?;
+    let options = QueryOptions::default();
+    let stdout = &mut std::io::stdout().lock();
+    answer(pipeline.store().oxigraph(), &query, &options, Format::Table, stdout)?;
     Ok(())
 }
