@@ -13,8 +13,8 @@ use std::path::Path;
 
 use crosswalk::marc::{RecordBuf, Tag};
 use crosswalk::run::{Pipeline, RunConfig};
-use crosswalk::Location;
 use crosswalk::sparql::{answer, Format, Query, QueryOptions};
+use crosswalk::Location;
 
 const CONFIG: &str = r#"
 [consortium]
@@ -83,6 +83,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let query = Query::parse(query)?;
     let options = QueryOptions::default();
     let stdout = &mut std::io::stdout().lock();
-    answer(pipeline.store().oxigraph(), &query, &options, Format::Table, stdout)?;
+    answer(
+        pipeline.store().oxigraph(),
+        &query,
+        &options,
+        Format::Table,
+        stdout,
+    )?;
     Ok(())
 }

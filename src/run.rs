@@ -434,6 +434,7 @@ impl Pipeline {
             cs.read += 1;
             match ctx.make(&rec, loc, &mut seen) {
                 Made::Unchanged | Made::OtherShard => cs.unchanged += 1,
+                Made::Delete(..) | Made::AlreadyGone => {}
                 Made::Rejected(d, _) => {
                     cs.quarantined += 1;
                     *cs.diagnostics.entry(d.kind.to_string()).or_default() += 1;
@@ -548,6 +549,11 @@ impl Pipeline {
                                 Item::Record(rec, loc) => {
                                     let at = loc.position.byte;
                                     let made = maker.make(&rec, loc, &mut seen);
+                                    batch.push(Msg::Made(made, done_bytes + at));
+                                }
+                                Item::Deleted(id, loc) => {
+                                    let at = loc.position.byte;
+                                    let made = maker.deleted(&id, &mut seen);
                                     batch.push(Msg::Made(made, done_bytes + at));
                                 }
                                 Item::Problem {
@@ -683,6 +689,18 @@ impl Pipeline {
                     Made::OtherShard => {
                         cs.read -= 1;
                         cs.other_shards += 1;
+                    }
+                    Made::Delete(g, p) => {
+                        cs.read -= 1;
+                        cs.deleted += 1;
+                        if !self.run_described.get() {
+                            self.describe_run(&RunSummary::default(), false)?;
+                        }
+                        writer.remove(g, p)?;
+                    }
+                    Made::AlreadyGone => {
+                        cs.read -= 1;
+                        cs.deleted += 1;
                     }
                     Made::Rejected(d, raw) => {
                         *errors += 1;
@@ -910,6 +928,10 @@ enum Made {
     Unchanged,
     /// Another shard's record.
     OtherShard,
+    /// A deletion notice for a record the store holds: remove its graphs.
+    Delete(NamedNode, NamedNode),
+    /// A deletion notice for a record the store does not hold.
+    AlreadyGone,
     /// Rejected: the diagnostic and the bytes to quarantine.
     Rejected(Diagnostic, Vec<u8>),
     /// To write.
@@ -949,6 +971,26 @@ struct RecordMaker<'a, R: Source> {
 }
 
 impl<R: Source> RecordMaker<'_, R> {
+    /// A deletion notice for record `id`.
+    fn deleted(&self, id: &str, seen: &mut HashSet<u128>) -> Made {
+        let Some(graph) = record_graph(self.base, &self.collection.id, id) else {
+            return Made::AlreadyGone;
+        };
+        if let Some((i, n)) = self.shard {
+            if shard_of(graph.as_str(), n) != i {
+                return Made::OtherShard;
+            }
+        }
+        // A deleted record counts as seen: --prune has nothing more to do with it.
+        seen.insert(key(graph.as_str()));
+        let tail = &graph.as_str()[self.base.len() + "graph/".len()..];
+        let provenance = NamedNode::new_unchecked(format!("{}provenance/{tail}", self.base));
+        match self.store.record_state(graph.as_ref(), provenance.as_ref()) {
+            Ok(Some(_)) => Made::Delete(graph, provenance),
+            _ => Made::AlreadyGone,
+        }
+    }
+
     fn make(&self, rec: &R, loc: Location, seen: &mut HashSet<u128>) -> Made {
         let id = match rec.record_id() {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),

@@ -460,3 +460,29 @@ fn four_shards_make_the_same_store_as_one_run() {
     let plan = p.plan(4).unwrap();
     assert_eq!(plan.iter().flat_map(|(_, s)| s).sum::<u64>(), read);
 }
+
+#[test]
+fn an_oai_deletion_notice_removes_the_record() {
+    let f = Fixture::new();
+    f.run(&RunOptions::default());
+    let graph = "<https://consortium.example.org/graph/images/oai%3Aexample.org%3A1>";
+    assert!(f.dump().iter().any(|l| l.ends_with(&format!("{graph} ."))));
+    // The next harvest says record 1 was deleted at the source.
+    let xml = fs::read_to_string(f.path("dig/oai.xml")).unwrap();
+    let start = xml.find("<metadata>").unwrap();
+    let end = xml.find("</metadata>").unwrap() + "</metadata>".len();
+    let xml = format!("{}{}", &xml[..start], &xml[end..]).replacen(
+        "<header>",
+        "<header status=\"deleted\">",
+        1,
+    );
+    fs::write(f.path("dig/oai.xml"), xml).unwrap();
+    let s = f.run(&RunOptions::default());
+    let images = s.collections.iter().find(|c| c.id == "images").unwrap();
+    assert_eq!(images.deleted, 2, "{}", s.to_text());
+    assert!(s.changed);
+    assert!(!f
+        .dump()
+        .iter()
+        .any(|l| l.contains("oai%3Aexample.org%3A1>")));
+}

@@ -141,6 +141,7 @@ pub(crate) fn read_inputs<R: Source>(
                     eprintln!("{message}");
                     true
                 }
+                Item::Deleted(..) => true,
             },
         );
         if !go_on {

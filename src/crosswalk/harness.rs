@@ -61,6 +61,7 @@ impl<R: Source> Mapping<R> {
                             produced.extend(out.triples.into_iter().map(|e| e.triple));
                         }
                         Item::Problem { message, .. } => result.problems.push(message),
+                        Item::Deleted(..) => {}
                     }
                     true
                 });

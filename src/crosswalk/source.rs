@@ -17,6 +17,9 @@ use crate::select::Selectable;
 pub enum Item<R> {
     /// A record and where it came from.
     Record(R, Location),
+    /// A deletion notice: the source says the record with this id no longer exists (an OAI-PMH
+    /// header with `status="deleted"`). A run removes the record's graphs.
+    Deleted(String, Location),
     /// A rejected record or a failure; `fatal` ends the input.
     Problem {
         /// Where and what.
@@ -230,10 +233,15 @@ impl Source for dc::Record {
             let mut rec = dc::Record::default();
             match reader.read_record(&mut rec) {
                 Ok(true) => {
+                    let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if rec.is_deleted() {
+                        if let Some(id) = rec.id().map(str::trim).filter(|id| !id.is_empty()) {
+                            if !each(Item::Deleted(id.to_string(), location)) {
+                                return;
+                            }
+                        }
                         continue;
                     }
-                    let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if !each(Item::Record(rec, location)) {
                         return;
                     }

@@ -42,6 +42,9 @@ pub struct CollectionSummary {
     pub quarantined: u64,
     /// Records removed because they left the input (`--prune`).
     pub removed: u64,
+    /// Deletion notices read (OAI-PMH `status="deleted"`); the graphs of those the store held
+    /// are removed. Not counted in `read`.
+    pub deleted: u64,
     /// Files that could not be read to their end.
     pub files_failed: u64,
     /// Records left to other shards (`--shard`); not counted in `read`.
@@ -88,6 +91,7 @@ impl RunSummary {
             t.unchanged += c.unchanged;
             t.quarantined += c.quarantined;
             t.removed += c.removed;
+            t.deleted += c.deleted;
             t.files_failed += c.files_failed;
             t.other_shards += c.other_shards;
             for (k, v) in &c.diagnostics {
@@ -140,7 +144,13 @@ impl RunSummary {
             let _ = writeln!(
                 s,
                 "{:<24} {:>9} {:>9} {:>9} {:>9} {:>11} {:>8}",
-                c.id, c.read, c.written, c.unchanged, c.removed, c.quarantined, rate
+                c.id,
+                c.read,
+                c.written,
+                c.unchanged,
+                c.removed + c.deleted,
+                c.quarantined,
+                rate
             );
         }
         for c in &self.collections {
