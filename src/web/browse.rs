@@ -1,0 +1,982 @@
+//! A page for every resource of the harmonised graph.
+//!
+//! - A **record** (the main resource of a record graph, found through `cw:describes` in its
+//!   provenance): its harmonised description with the concepts and agents it links, labelled in
+//!   the reader's language, and where each heading was reconciled to; its provenance; its place
+//!   in its finding aid (EAD: `dcterms:isPartOf` up, `dcterms:hasPart` down); its source record.
+//! - Anything items link to (a concept, an agent, a vocabulary IRI, a collection or an
+//!   institution): everything about it **across institutions**, with facets by institution,
+//!   collection, type and decade, and paging. Items reach a vocabulary concept through the
+//!   per-heading concepts of their records (`skos:exactMatch`, `skos:broadMatch`) and a
+//!   person's authority IRI through `owl:sameAs`.
+//!
+//! Counts and facets are over the first [`FACET_CAP`] items (the page says so when there are
+//! more), so that the page of the most used subject of a large store stays fast.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
+
+use super::html::{
+    self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
+};
+use super::labels::Labels;
+use super::source::{self, Location, Source};
+use super::{iri_ref, Ask, Failure};
+
+/// Items counted for the facets at the most.
+pub const FACET_CAP: usize = 5_000;
+/// Items on one page.
+const PAGE_SIZE: usize = 25;
+/// Bridging concepts (headings as written) followed at the most.
+const BRIDGE_CAP: usize = 500;
+
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const OWL_SAME_AS: &str = "http://www.w3.org/2002/07/owl#sameAs";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+
+fn nn(iri: &str) -> NamedNodeRef<'_> {
+    NamedNodeRef::new_unchecked(iri)
+}
+
+/// `/resource?iri=…[&inst=…][&coll=…][&type=…][&decade=…][&page=N]`.
+pub(super) fn page(ask: &Ask<'_>) -> Result<Page, Failure> {
+    let iri = ask
+        .param("iri")
+        .ok_or_else(|| Failure::BadRequest("no iri= parameter: which resource?".into()))?;
+    iri_ref(iri)?;
+    let site = ask.site;
+    let store = site.store();
+    let x = nn(iri);
+    let mut labels = Labels::default();
+    let record = record_provenance(ask, iri)?;
+    let bridges = bridges(ask, iri)?;
+
+    labels.fill_iri(store, site.vocab(), &ask.langs, iri);
+    let title = match labels.get(iri) {
+        Some(l) => l.to_string(),
+        None => bridges
+            .first()
+            .and_then(|(b, _)| {
+                labels.fill_iri(store, site.vocab(), &ask.langs, b);
+                labels.get(b).map(str::to_string)
+            })
+            .unwrap_or_else(|| iri.to_string()),
+    };
+    let mut page = Page::new(title, Section::Browse);
+    let kind = if record.is_some() {
+        "Record"
+    } else if has_type(ask, iri, "http://purl.org/dc/dcmitype/Collection") {
+        "Collection"
+    } else if has_type(ask, iri, "http://xmlns.com/foaf/0.1/Organization") {
+        "Institution"
+    } else if !bridges.is_empty()
+        || has_type(ask, iri, "http://www.w3.org/2004/02/skos/core#Concept")
+    {
+        "Concept"
+    } else if has_type(ask, iri, "http://xmlns.com/foaf/0.1/Agent") {
+        "Agent"
+    } else {
+        "Resource"
+    };
+    let _ = write!(
+        page.body,
+        "<p class=\"kind\"><span class=\"badge\">{kind}</span> <code class=\"iri\">{}</code></p>",
+        esc(iri)
+    );
+
+    match &record {
+        Some(prov) => {
+            description(ask, iri, &prov.graph, &mut labels, &mut page.body);
+            hierarchy(ask, iri, &mut labels, &mut page.body);
+            provenance_html(ask, prov, &mut labels, &mut page.body);
+            source_html(ask, prov, &mut page.body);
+        }
+        None => {
+            // Described in some graph (a concept or agent is described in each record that
+            // uses it, the same way): the first graph stands for all.
+            let first = store
+                .quads_for_pattern(Some(x.into()), None, None, None)
+                .next()
+                .and_then(Result::ok)
+                .map(|q| q.graph_name.to_string());
+            if let Some(g) = first {
+                let g = g.trim_start_matches('<').trim_end_matches('>').to_string();
+                description(ask, iri, &g, &mut labels, &mut page.body);
+            }
+        }
+    }
+    if !bridges.is_empty() {
+        bridges_html(ask, iri, &bridges, &mut labels, &mut page.body);
+    }
+    across(ask, iri, kind, &bridges, &mut labels, &mut page.body)?;
+    Ok(page)
+}
+
+fn has_type(ask: &Ask<'_>, iri: &str, class: &str) -> bool {
+    ask.site
+        .store()
+        .quads_for_pattern(
+            Some(nn(iri).into()),
+            Some(nn(RDF_TYPE)),
+            Some(nn(class).into()),
+            None,
+        )
+        .next()
+        .is_some()
+}
+
+/// A record's provenance.
+struct Provenance {
+    graph: String,
+    row: HashMap<String, Term>,
+}
+
+impl Provenance {
+    fn get(&self, key: &str) -> Option<&Term> {
+        self.row.get(key)
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key).map(|t| match t {
+            Term::Literal(l) => l.value().to_string(),
+            Term::NamedNode(n) => n.as_str().to_string(),
+            other => other.to_string(),
+        })
+    }
+}
+
+fn record_provenance(ask: &Ask<'_>, iri: &str) -> Result<Option<Provenance>, Failure> {
+    let x = iri_ref(iri)?;
+    let answer = ask.site.select(
+        &format!(
+            "SELECT * WHERE {{ GRAPH ?pg {{
+               ?g cw:describes {x} .
+               OPTIONAL {{ ?g dcterms:isPartOf ?collection }}
+               OPTIONAL {{ ?g prov:wasAttributedTo ?institution }}
+               OPTIONAL {{ ?g prov:wasGeneratedBy ?run }}
+               OPTIONAL {{ ?g prov:generatedAtTime ?generated }}
+               OPTIONAL {{ ?g cw:crosswalk ?crosswalk }}
+               OPTIONAL {{ ?g cw:checksum ?checksum }}
+               OPTIONAL {{ ?g prov:wasDerivedFrom ?source .
+                 OPTIONAL {{ ?source dcterms:identifier ?id }}
+                 OPTIONAL {{ ?source cw:format ?format }}
+                 OPTIONAL {{ ?source cw:sourceFile ?file }}
+                 OPTIONAL {{ ?source cw:recordNumber ?number }}
+                 OPTIONAL {{ ?source cw:byteOffset ?offset }}
+                 OPTIONAL {{ ?source cw:line ?line }} }}
+             }} }} LIMIT 1"
+        ),
+        1,
+    )?;
+    let Some(row) = answer.rows.first() else {
+        return Ok(None);
+    };
+    let mut map = HashMap::new();
+    for (v, t) in answer.variables.iter().zip(row) {
+        if let Some(t) = t {
+            map.insert(v.as_str().to_string(), t.clone());
+        }
+    }
+    let Some(Term::NamedNode(g)) = map.get("g") else {
+        return Ok(None);
+    };
+    Ok(Some(Provenance {
+        graph: g.as_str().to_string(),
+        row: map,
+    }))
+}
+
+/// The headings as written (per-record concepts) and agents that lead to `iri`: (IRI, how).
+fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Vec<(String, &'static str)>, Failure> {
+    let store = ask.site.store();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (p, how) in [
+        (
+            "http://www.w3.org/2004/02/skos/core#exactMatch",
+            "exact match",
+        ),
+        (
+            "http://www.w3.org/2004/02/skos/core#broadMatch",
+            "broader match",
+        ),
+        (OWL_SAME_AS, "same as"),
+    ] {
+        for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
+            let quad = quad.map_err(|e| Failure::BadRequest(e.to_string()))?;
+            if let NamedOrBlankNodeRef::NamedNode(s) = quad.subject.as_ref() {
+                if seen.insert(s.as_str().to_string()) {
+                    out.push((s.as_str().to_string(), how));
+                    if out.len() >= BRIDGE_CAP {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The triples of `iri` in graph `g`, by predicate; nodes of the record (IRIs below the item's
+/// own, blank nodes) shown inside; concepts with where they were reconciled to.
+fn description(ask: &Ask<'_>, iri: &str, g: &str, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    let graph = GraphNameRef::NamedNode(nn(g));
+    let triples: Vec<(String, Term)> = store
+        .quads_for_pattern(Some(nn(iri).into()), None, None, Some(graph))
+        .take(1000)
+        .filter_map(Result::ok)
+        .map(|q| (q.predicate.as_str().to_string(), q.object))
+        .collect();
+    if triples.is_empty() {
+        return;
+    }
+    labels.fill(
+        store,
+        ask.site.vocab(),
+        &ask.langs,
+        triples.iter().map(|(_, o)| o),
+    );
+    out.push_str(
+        "<section aria-labelledby=\"desc-h\"><h2 id=\"desc-h\">Description</h2><dl class=\"desc\">",
+    );
+    let mut order: Vec<&str> = Vec::new();
+    for (p, _) in &triples {
+        if !order.contains(&p.as_str()) {
+            order.push(p);
+        }
+    }
+    // Titles, types and subjects first; then the rest by name.
+    order.sort_by_key(|p| {
+        let rank = [
+            "title",
+            "#type",
+            "creator",
+            "contributor",
+            "subject",
+            "spatial",
+            "date",
+        ]
+        .iter()
+        .position(|k| p.ends_with(k))
+        .unwrap_or(99);
+        (rank, predicate(p))
+    });
+    for p in order {
+        let _ = write!(
+            out,
+            "<dt><abbr title=\"{}\">{}</abbr></dt>",
+            esc(p),
+            predicate(p)
+        );
+        for (_, o) in triples.iter().filter(|(q, _)| q == p) {
+            let _ = write!(out, "<dd>{}</dd>", object_html(ask, iri, g, o, labels));
+        }
+    }
+    out.push_str("</dl></section>");
+}
+
+/// One value of a description: a concept with its reconciliation, a node of the record with
+/// its own values, or a term.
+fn object_html(ask: &Ask<'_>, item: &str, g: &str, o: &Term, labels: &mut Labels) -> String {
+    let store = ask.site.store();
+    let Term::NamedNode(n) = o else {
+        return html::term(o, labels);
+    };
+    let graph = GraphNameRef::NamedNode(nn(g));
+    let mut out = html::term(o, labels);
+    // A node of the record (a qualified attribution): its values inline.
+    if n.as_str().starts_with(&format!("{item}/")) {
+        let inner: Vec<(String, Term)> = store
+            .quads_for_pattern(Some(n.as_ref().into()), None, None, Some(graph))
+            .take(20)
+            .filter_map(Result::ok)
+            .filter(|q| q.predicate.as_str() != RDF_TYPE)
+            .map(|q| (q.predicate.as_str().to_string(), q.object))
+            .collect();
+        labels.fill(
+            store,
+            ask.site.vocab(),
+            &ask.langs,
+            inner.iter().map(|(_, o)| o),
+        );
+        out = inner
+            .iter()
+            .map(|(p, o)| format!("{} {}", predicate(p), html::term(o, labels)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return out;
+    }
+    // A heading as written: where reconciliation took it.
+    for (p, how) in [("exactMatch", "="), ("broadMatch", "broader:")] {
+        let matches: Vec<Term> = store
+            .quads_for_pattern(
+                Some(n.as_ref().into()),
+                Some(nn(&format!("{SKOS}{p}"))),
+                None,
+                Some(graph),
+            )
+            .take(5)
+            .filter_map(Result::ok)
+            .map(|q| q.object)
+            .collect();
+        for m in matches {
+            let Term::NamedNode(target) = &m else {
+                continue;
+            };
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, target.as_str());
+            let status = store
+                .quads_for_pattern(
+                    Some(target.as_ref().into()),
+                    Some(nn("https://w3id.org/crosswalk/vocab#reconciliation")),
+                    None,
+                    Some(graph),
+                )
+                .next()
+                .and_then(Result::ok)
+                .and_then(|q| match q.object {
+                    Term::Literal(l) => Some(l.value().to_string()),
+                    _ => None,
+                });
+            let _ = write!(
+                out,
+                " <span class=\"match\">{how} {}{}</span>",
+                iri_link(target.as_str(), labels),
+                status
+                    .map(|s| format!(" <span class=\"badge {s}\">{}</span>", esc(&s)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    out
+}
+
+/// Where an EAD component stands: its ancestors and its parts.
+fn hierarchy(ask: &Ask<'_>, iri: &str, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    let part_of = nn("http://purl.org/dc/terms/isPartOf");
+    let described = nn("https://w3id.org/crosswalk/vocab#describes");
+    let mut ancestors: Vec<NamedNode> = Vec::new();
+    let mut current = NamedNode::new_unchecked(iri);
+    while ancestors.len() < 30 {
+        let parent = store
+            .quads_for_pattern(Some(current.as_ref().into()), Some(part_of), None, None)
+            .filter_map(Result::ok)
+            .find_map(|q| match q.object {
+                Term::NamedNode(p) => Some(p),
+                _ => None,
+            });
+        let Some(parent) = parent else { break };
+        let is_record = store
+            .quads_for_pattern(None, Some(described), Some(parent.as_ref().into()), None)
+            .next()
+            .is_some();
+        if !is_record || ancestors.contains(&parent) {
+            break;
+        }
+        ancestors.push(parent.clone());
+        current = parent;
+    }
+    let children: Vec<NamedNode> = {
+        let mut seen = HashSet::new();
+        store
+            .quads_for_pattern(
+                Some(nn(iri).into()),
+                Some(nn("http://purl.org/dc/terms/hasPart")),
+                None,
+                None,
+            )
+            .filter_map(Result::ok)
+            .filter_map(|q| match q.object {
+                Term::NamedNode(c) => Some(c),
+                _ => None,
+            })
+            .filter(|c| seen.insert(c.clone()))
+            .take(201)
+            .collect()
+    };
+    if ancestors.is_empty() && children.is_empty() {
+        return;
+    }
+    for n in ancestors.iter().chain(&children) {
+        labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
+    }
+    out.push_str(
+        "<section aria-labelledby=\"tree-h\"><h2 id=\"tree-h\">Place in the collection</h2>\
+         <nav aria-label=\"Hierarchy\" class=\"tree\"><ol>",
+    );
+    for a in ancestors.iter().rev() {
+        let _ = write!(out, "<li>{}<ol>", iri_link(a.as_str(), labels));
+    }
+    let _ = write!(
+        out,
+        "<li><strong aria-current=\"page\">{}</strong>",
+        esc(labels.get(iri).unwrap_or(iri))
+    );
+    if !children.is_empty() {
+        out.push_str("<ol>");
+        for c in children.iter().take(200) {
+            let _ = write!(out, "<li>{}</li>", iri_link(c.as_str(), labels));
+        }
+        if children.len() > 200 {
+            out.push_str("<li>… (the first 200 parts)</li>");
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("</li>");
+    for _ in &ancestors {
+        out.push_str("</ol></li>");
+    }
+    out.push_str("</ol></nav></section>");
+}
+
+fn provenance_html(ask: &Ask<'_>, prov: &Provenance, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    for key in ["institution", "collection", "run", "crosswalk"] {
+        if let Some(Term::NamedNode(n)) = prov.get(key) {
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
+        }
+    }
+    out.push_str(
+        "<section aria-labelledby=\"prov-h\"><h2 id=\"prov-h\">Provenance</h2><table class=\"kv\"><tbody>",
+    );
+    let rows = [
+        ("Institution", "institution"),
+        ("Collection", "collection"),
+        ("Source file", "file"),
+        ("Record id", "id"),
+        ("Record number in the file", "number"),
+        ("Byte offset", "offset"),
+        ("Line", "line"),
+        ("Format", "format"),
+        ("Crosswalk", "crosswalk"),
+        ("Run", "run"),
+        ("Written", "generated"),
+        ("Checksum (SHA-256 of the source)", "checksum"),
+    ];
+    for (name, key) in rows {
+        if let Some(t) = prov.get(key) {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{name}</th><td>{}</td></tr>",
+                html::term(t, labels)
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\">Record graph</th><td><code>{}</code></td></tr></tbody></table></section>",
+        esc(&prov.graph)
+    );
+}
+
+fn source_html(ask: &Ask<'_>, prov: &Provenance, out: &mut String) {
+    out.push_str("<section aria-labelledby=\"src-h\"><h2 id=\"src-h\">Source record</h2>");
+    let Some(config) = ask.site.config() else {
+        out.push_str(
+            "<p class=\"note\">The source is not available: the server was started without \
+             <code>--config</code>, so it does not know where the files are.</p></section>",
+        );
+        return;
+    };
+    let location = Location {
+        format: prov.text("format").unwrap_or_default(),
+        file: prov.text("file").unwrap_or_default(),
+        offset: prov.text("offset").and_then(|s| s.parse().ok()),
+        number: prov.text("number").and_then(|s| s.parse().ok()),
+    };
+    let collection_id = prov
+        .text("collection")
+        .and_then(|c| c.rsplit('/').next().map(str::to_string))
+        .unwrap_or_default();
+    let allowed: Vec<String> = config
+        .collection(&collection_id)
+        .and_then(|c| config.files(c).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(config.dir())
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    match source::read(config.dir(), &allowed, &location) {
+        Ok(Source::Marc { leader, fields }) => {
+            let _ = write!(
+                out,
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"MARC record\">\
+                 <table class=\"marc\"><caption>MARC record, as read from {}</caption><tbody>\
+                 <tr><th scope=\"row\">LDR</th><td><code>{}</code></td></tr>",
+                esc(&location.file),
+                esc(&leader)
+            );
+            for f in &fields {
+                let (tag, rest) = f.split_at(f.len().min(3));
+                let _ = write!(
+                    out,
+                    "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr>",
+                    esc(tag),
+                    marc_subfields(rest.trim_start_matches(' '))
+                );
+            }
+            out.push_str("</tbody></table></div>");
+        }
+        Ok(Source::Xml { text, truncated }) => {
+            let _ = write!(
+                out,
+                "<p>As read from <code>{}</code>{}:</p><pre class=\"xml\" tabindex=\"0\" \
+                 aria-label=\"XML of the source record\"><code>{}</code></pre>",
+                esc(&location.file),
+                if truncated { " (the first 64 KiB)" } else { "" },
+                esc(&text)
+            );
+        }
+        Err(e) => {
+            let _ = write!(out, "<p class=\"note\">{}</p>", esc(&e.to_string()));
+        }
+    }
+    out.push_str("</section>");
+}
+
+/// `10 $aTitle $cStatement` with the subfield codes marked.
+fn marc_subfields(rest: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in rest.split('$').enumerate() {
+        if i == 0 {
+            out.push_str(&esc(part));
+            continue;
+        }
+        let mut chars = part.chars();
+        if let Some(code) = chars.next() {
+            let _ = write!(
+                out,
+                "<b class=\"sf\">${}</b>{}",
+                esc(&code.to_string()),
+                esc(chars.as_str())
+            );
+        }
+    }
+    out
+}
+
+fn bridges_html(
+    ask: &Ask<'_>,
+    iri: &str,
+    bridges: &[(String, &'static str)],
+    labels: &mut Labels,
+    out: &mut String,
+) {
+    for (b, _) in bridges.iter().take(100) {
+        labels.fill_iri(ask.site.store(), ask.site.vocab(), &ask.langs, b);
+    }
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"bridges-h\"><h2 id=\"bridges-h\">Headings that lead here</h2>\
+         <p>{} heading{} as written in the records reconciled to <code>{}</code>:</p><ul class=\"bridges\">",
+        group(bridges.len() as i64),
+        if bridges.len() == 1 { "" } else { "s" },
+        esc(iri)
+    );
+    for (b, how) in bridges.iter().take(100) {
+        let _ = write!(
+            out,
+            "<li>{} <small>({how})</small></li>",
+            iri_link(b, labels)
+        );
+    }
+    if bridges.len() > 100 {
+        out.push_str("<li>…</li>");
+    }
+    out.push_str("</ul></section>");
+}
+
+/// A facet: its parameter, its name, and its values with their counts.
+type Facet = (&'static str, &'static str, Vec<(String, usize)>);
+
+/// One item linking to the resource.
+#[derive(Default)]
+struct Item {
+    iri: String,
+    graph: String,
+    collection: String,
+    institution: String,
+    relations: Vec<String>,
+    types: Vec<String>,
+    date: Option<String>,
+}
+
+/// The facet filters of the request: (parameter, value).
+fn filters<'a>(ask: &'a Ask<'_>) -> Vec<(&'static str, &'a str)> {
+    ["inst", "coll", "type", "decade"]
+        .into_iter()
+        .filter_map(|k| ask.param(k).map(|v| (k, v)))
+        .collect()
+}
+
+/// `/resource?iri=…` with `filters`, and `page`.
+fn href(iri: &str, filters: &[(&str, &str)], page: usize) -> String {
+    let mut out = resource_href(iri);
+    for (k, v) in filters {
+        let _ = write!(out, "&{k}={}", url_encode(v));
+    }
+    if page > 1 {
+        let _ = write!(out, "&page={page}");
+    }
+    out
+}
+
+fn across(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    labels: &mut Labels,
+    out: &mut String,
+) -> Result<(), Failure> {
+    let x = iri_ref(iri)?;
+    let filters = filters(ask);
+    // Which items: those naming the resource or one of its bridges, or a collection's records.
+    let core_link = match kind {
+        "Collection" => format!(
+            "GRAPH ?pg {{ ?g dcterms:isPartOf {x} ; cw:describes ?item ; \
+             prov:wasAttributedTo ?inst }} BIND({x} AS ?coll) BIND(dcterms:isPartOf AS ?rel)"
+        ),
+        "Institution" => format!(
+            "GRAPH ?pg {{ ?g prov:wasAttributedTo {x} ; cw:describes ?item ; \
+             dcterms:isPartOf ?coll }} BIND({x} AS ?inst) BIND(prov:wasAttributedTo AS ?rel)"
+        ),
+        _ => {
+            let mut values = x.clone();
+            for (b, _) in bridges {
+                values.push(' ');
+                values.push_str(&iri_ref(b)?);
+            }
+            format!(
+                "VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
+                 GRAPH ?pg {{ ?g cw:describes ?item ; dcterms:isPartOf ?coll ; \
+                 prov:wasAttributedTo ?inst }}"
+            )
+        }
+    };
+    let mut filter_patterns = String::new();
+    for (k, v) in &filters {
+        match *k {
+            "inst" => {
+                let _ = write!(filter_patterns, " FILTER(?inst = {})", iri_ref(v)?);
+            }
+            "coll" => {
+                let _ = write!(filter_patterns, " FILTER(?coll = {})", iri_ref(v)?);
+            }
+            "type" => {
+                let _ = write!(
+                    filter_patterns,
+                    " FILTER EXISTS {{ GRAPH ?g {{ ?item rdf:type|dcterms:type {} }} }}",
+                    iri_ref(v)?
+                );
+            }
+            "decade" => {
+                let digits: String = v.chars().take(3).filter(char::is_ascii_digit).collect();
+                if digits.len() != 3 {
+                    return Err(Failure::BadRequest(format!("decade {v:?}: say 1950s")));
+                }
+                let _ = write!(
+                    filter_patterns,
+                    " FILTER EXISTS {{ GRAPH ?g {{ ?item dcterms:date ?fd }} \
+                     FILTER(STRSTARTS(STR(?fd), \"{digits}\")) }}"
+                );
+            }
+            _ => {}
+        }
+    }
+    let capped = ask.site.select(
+        &format!(
+            "SELECT ?item ?g ?coll ?inst ?rel ?type ?date WHERE {{
+               {{ SELECT DISTINCT ?item ?g ?coll ?inst ?rel WHERE {{ {core_link} {filter_patterns} }}
+                  LIMIT {} }}
+               OPTIONAL {{ GRAPH ?g {{ ?item rdf:type|dcterms:type ?type FILTER(isIRI(?type)) }} }}
+               OPTIONAL {{ GRAPH ?g {{ ?item dcterms:date ?date }} }}
+             }}",
+            FACET_CAP * 2 + 2
+        ),
+        usize::MAX,
+    )?;
+    let mut items: Vec<Item> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let text = |t: &Option<Term>| match t {
+        Some(Term::NamedNode(n)) => n.as_str().to_string(),
+        Some(Term::Literal(l)) => l.value().to_string(),
+        Some(other) => other.to_string(),
+        None => String::new(),
+    };
+    let mut more = false;
+    let mut pairs = HashSet::new();
+    for row in &capped.rows {
+        pairs.insert((text(&row[0]), text(&row[4])));
+        let key = text(&row[0]);
+        let i = match index.get(&key) {
+            Some(i) => *i,
+            None => {
+                if items.len() == FACET_CAP {
+                    more = true;
+                    continue;
+                }
+                index.insert(key.clone(), items.len());
+                items.push(Item {
+                    iri: key,
+                    graph: text(&row[1]),
+                    collection: text(&row[2]),
+                    institution: text(&row[3]),
+                    ..Item::default()
+                });
+                items.len() - 1
+            }
+        };
+        let item = &mut items[i];
+        let (rel, ty, date) = (text(&row[4]), text(&row[5]), text(&row[6]));
+        if !rel.is_empty() && !item.relations.contains(&rel) {
+            item.relations.push(rel);
+        }
+        if !ty.is_empty() && !item.types.contains(&ty) {
+            item.types.push(ty);
+        }
+        if item.date.is_none() && !date.is_empty() {
+            item.date = Some(date);
+        }
+    }
+    if pairs.len() >= FACET_CAP * 2 + 2 {
+        more = true;
+    }
+    if items.is_empty() && filters.is_empty() {
+        return Ok(());
+    }
+    let store = ask.site.store();
+    // Facets over the items counted.
+    let mut facets: Vec<Facet> = Vec::new();
+    for (param, name) in [
+        ("inst", "Institution"),
+        ("coll", "Collection"),
+        ("type", "Type"),
+        ("decade", "Date"),
+    ] {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for item in &items {
+            let values: Vec<String> = match param {
+                "inst" => vec![item.institution.clone()],
+                "coll" => vec![item.collection.clone()],
+                "type" => item.types.clone(),
+                _ => item.date.as_deref().and_then(decade).into_iter().collect(),
+            };
+            for v in values {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts.truncate(20);
+        if param != "decade" {
+            for (v, _) in &counts {
+                labels.fill_iri(store, ask.site.vocab(), &ask.langs, v);
+            }
+        }
+        facets.push((param, name, counts));
+    }
+    let total = if more {
+        format!("more than {}", group(FACET_CAP as i64))
+    } else {
+        group(items.len() as i64)
+    };
+    let institutions = facets[0].2.len();
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">Across \
+         institutions</h2><p class=\"count\" role=\"status\">{total} item{} from {} institution{}{}.</p>",
+        if items.len() == 1 && !more { "" } else { "s" },
+        institutions,
+        if institutions == 1 { "" } else { "s" },
+        if more {
+            format!(" (facets count the first {})", group(FACET_CAP as i64))
+        } else {
+            String::new()
+        }
+    );
+    out.push_str("<div class=\"facets-and-items\"><nav class=\"facets\" aria-label=\"Facets\">");
+    if !filters.is_empty() {
+        let _ = write!(
+            out,
+            "<p><a href=\"{}\">Clear all filters</a></p>",
+            esc(&href(iri, &[], 1))
+        );
+    }
+    for (param, name, counts) in &facets {
+        if counts.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<h3 id=\"facet-{param}\">{name}</h3><ul aria-labelledby=\"facet-{param}\">"
+        );
+        for (value, n) in counts {
+            let active = filters.iter().any(|(k, v)| k == param && v == value);
+            let shown = if *param == "decade" {
+                esc(value)
+            } else {
+                esc(labels
+                    .get(value)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| {
+                        crate::sparql::abbreviate(value).unwrap_or_else(|| value.clone())
+                    })
+                    .as_str())
+            };
+            let mut next: Vec<(&str, &str)> = filters
+                .iter()
+                .filter(|(k, _)| k != param)
+                .copied()
+                .collect();
+            if !active {
+                next.push((param, value));
+            }
+            let _ = write!(
+                out,
+                "<li><a href=\"{}\"{}>{shown} <span class=\"n\">{}</span>{}</a></li>",
+                esc(&href(iri, &next, 1)),
+                if active {
+                    " aria-current=\"true\" class=\"active\""
+                } else {
+                    ""
+                },
+                group(*n as i64),
+                if active {
+                    "<span class=\"visually-hidden\"> (selected: remove this filter)</span>"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</nav>");
+
+    // One page of items.
+    let page = ask.page();
+    let skip = (page - 1) * PAGE_SIZE;
+    let shown: Vec<&Item> = items.iter().skip(skip).take(PAGE_SIZE).collect();
+    let title_p = nn("http://purl.org/dc/terms/title");
+    let mut titles: HashMap<&str, String> = HashMap::new();
+    for item in &shown {
+        let graph = GraphNameRef::NamedNode(nn(&item.graph));
+        if let Some(Term::Literal(l)) = store
+            .quads_for_pattern(Some(nn(&item.iri).into()), Some(title_p), None, Some(graph))
+            .next()
+            .and_then(Result::ok)
+            .map(|q| q.object)
+        {
+            titles.insert(&item.iri, l.value().to_string());
+        }
+        for v in [&item.collection, &item.institution]
+            .into_iter()
+            .chain(item.types.iter())
+        {
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, v);
+        }
+    }
+    out.push_str(
+        "<div class=\"items\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" \
+         aria-labelledby=\"across-h\"><table class=\"items\"><thead><tr><th scope=\"col\">Item</th>\
+         <th scope=\"col\">Institution</th><th scope=\"col\">Collection</th>\
+         <th scope=\"col\">Type</th><th scope=\"col\">Date</th><th scope=\"col\">Links as</th>\
+         </tr></thead><tbody>",
+    );
+    for item in &shown {
+        let title = titles
+            .get(item.iri.as_str())
+            .cloned()
+            .unwrap_or_else(|| item.iri.clone());
+        let _ = write!(
+            out,
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&resource_href(&item.iri)),
+            esc(&title),
+            iri_link(&item.institution, labels),
+            iri_link(&item.collection, labels),
+            item.types
+                .iter()
+                .map(|t| iri_link(t, labels))
+                .collect::<Vec<_>>()
+                .join(", "),
+            esc(item.date.as_deref().unwrap_or("")),
+            item.relations
+                .iter()
+                .map(|r| predicate(r))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+    if pages > 1 {
+        out.push_str("<nav class=\"pager\" aria-label=\"Item pages\"><ul>");
+        if page > 1 {
+            let _ = write!(
+                out,
+                "<li><a rel=\"prev\" href=\"{}\">Previous page</a></li>",
+                esc(&href(iri, &filters, page - 1))
+            );
+        }
+        let _ = write!(
+            out,
+            "<li aria-current=\"page\">Page {page} of {}{}</li>",
+            group(pages as i64),
+            if more { "+" } else { "" }
+        );
+        if page < pages {
+            let _ = write!(
+                out,
+                "<li><a rel=\"next\" href=\"{}\">Next page</a></li>",
+                esc(&href(iri, &filters, page + 1))
+            );
+        }
+        out.push_str("</ul></nav>");
+    }
+    let _ = write!(
+        out,
+        "<p class=\"note\">The same list in SPARQL: <a href=\"/workbench?query={}\">open in the \
+         workbench</a>.</p></div></div></section>",
+        url_encode(&format!(
+            "PREFIX cw: <https://w3id.org/crosswalk/vocab#>\nPREFIX dcterms: <{DCTERMS}>\n\
+             PREFIX prov: <http://www.w3.org/ns/prov#>\nSELECT DISTINCT ?item ?coll ?inst ?rel WHERE {{\n  {core_link}\n}}\nLIMIT 100\n"
+        ))
+    );
+    Ok(())
+}
+
+/// `1951`, `1951-05-01`, `c1951` → `1950s`.
+fn decade(date: &str) -> Option<String> {
+    let digits: String = date
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take(4)
+        .collect();
+    (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("{}0s", &digits[..3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decades() {
+        assert_eq!(decade("1951").as_deref(), Some("1950s"));
+        assert_eq!(decade("c1983.").as_deref(), Some("1980s"));
+        assert_eq!(decade("n.d."), None);
+        assert_eq!(
+            href("http://e/x", &[("coll", "http://e/c")], 2),
+            "/resource?iri=http%3A%2F%2Fe%2Fx&coll=http%3A%2F%2Fe%2Fc&page=2"
+        );
+    }
+}
