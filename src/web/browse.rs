@@ -509,18 +509,30 @@ fn source_html(ask: &Ask<'_>, prov: &Provenance, out: &mut String) {
             let _ = write!(
                 out,
                 "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"MARC record\">\
-                 <table class=\"marc\"><caption>MARC record, as read from {}</caption><tbody>\
-                 <tr><th scope=\"row\">LDR</th><td><code>{}</code></td></tr>",
+                 <table class=\"marc\"><caption>MARC record, as read from {}</caption>\
+                 <thead><tr><th scope=\"col\">Tag</th><th scope=\"col\">Ind.</th>\
+                 <th scope=\"col\">Data</th></tr></thead><tbody>\
+                 <tr><th scope=\"row\">LDR</th><td></td><td><code>{}</code></td></tr>",
                 esc(&location.file),
                 esc(&leader)
             );
             for f in &fields {
                 let (tag, rest) = f.split_at(f.len().min(3));
+                // `245 10 $a…`: the indicators (blank shown as #), then the subfields;
+                // `008    …`: a control field's value.
+                let (indicators, data) = match rest.strip_prefix(' ') {
+                    Some(r) if !tag.starts_with("00") && r.len() >= 3 && r.is_char_boundary(2) => (
+                        r[..2].replace(' ', "#"),
+                        marc_subfields(r[2..].trim_start()),
+                    ),
+                    _ => (String::new(), esc(rest.trim_start())),
+                };
                 let _ = write!(
                     out,
-                    "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr>",
+                    "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td><code>{}</code></td></tr>",
                     esc(tag),
-                    marc_subfields(rest.trim_start_matches(' '))
+                    esc(&indicators),
+                    data
                 );
             }
             out.push_str("</tbody></table></div>");
@@ -886,7 +898,7 @@ fn across(
     }
     out.push_str(
         "<div class=\"items\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" \
-         aria-labelledby=\"across-h\"><table class=\"items\"><thead><tr><th scope=\"col\">Item</th>\
+         aria-labelledby=\"across-h scroll-hint\"><table class=\"items\"><thead><tr><th scope=\"col\">Item</th>\
          <th scope=\"col\">Institution</th><th scope=\"col\">Collection</th>\
          <th scope=\"col\">Type</th><th scope=\"col\">Date</th><th scope=\"col\">Links as</th>\
          </tr></thead><tbody>",

@@ -236,7 +236,8 @@ pub(super) fn collections(ask: &Ask<'_>) -> Vec<CollectionRow> {
            ?c a dcmitype:Collection . \
            OPTIONAL { ?c dcterms:identifier ?id } OPTIONAL { ?c dcterms:title ?title } \
            OPTIONAL { ?c cw:format ?format } \
-           OPTIONAL { ?c dcterms:publisher ?inst . OPTIONAL { ?inst foaf:name ?name } } } } \
+           OPTIONAL { ?c dcterms:publisher ?inst . OPTIONAL { ?inst foaf:name ?name } } } \
+           FILTER(STRENDS(STR(?cg), \"/graph/consortium\")) } \
          ORDER BY ?name ?id",
         1000,
     ) else {
@@ -330,7 +331,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
     // Per collection.
     out.push_str(
         "<section aria-labelledby=\"coll-h\"><h2 id=\"coll-h\">Collections</h2>\
-         <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"coll-h\">\
+         <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"coll-h scroll-hint\">\
          <table><thead><tr><th scope=\"col\">Institution</th><th scope=\"col\">Collection</th>\
          <th scope=\"col\">Format</th><th scope=\"col\" class=\"num\">Records in the store</th>\
          <th scope=\"col\">Last run that wrote records</th>\
@@ -376,10 +377,10 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
             (pct(matched, all), matched, all)
         });
         if let Some(n) = records {
-            record_bars.push((c.title.clone(), n as f64));
+            record_bars.push((c.id.clone(), n as f64));
         }
         if let Some((p, _, _)) = rate {
-            rate_bars.push((c.title.clone(), p));
+            rate_bars.push((c.id.clone(), p));
         }
         let cell = |n: Option<u64>| {
             n.map(|n| group(n as i64))
@@ -432,7 +433,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
             "<section aria-labelledby=\"rec-h\"><h2 id=\"rec-h\">Reconciliation by scheme \
              (last run)</h2><p class=\"help\">Values reconciled by the records the last run \
              wrote (unchanged records are not mapped again).</p>\
-             <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"rec-h\">\
+             <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"rec-h scroll-hint\">\
              <table><thead><tr><th scope=\"col\">Collection</th><th scope=\"col\">Scheme</th>\
              <th scope=\"col\" class=\"num\">Matched</th><th scope=\"col\" class=\"num\">Unmatched</th>\
              <th scope=\"col\" class=\"num\">Ambiguous</th><th scope=\"col\" class=\"num\">Rate</th>\
@@ -472,7 +473,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
         let mut any = false;
         let mut kinds: BTreeMap<String, u64> = BTreeMap::new();
         let mut table = String::from(
-            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"diag-h\">\
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"diag-h scroll-hint\">\
              <table><thead><tr><th scope=\"col\">Collection</th><th scope=\"col\">Kind</th>\
              <th scope=\"col\" class=\"num\">Count</th></tr></thead><tbody>",
         );
@@ -548,7 +549,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
         // Runs.
         out.push_str(
             "<section aria-labelledby=\"runs-h\"><h2 id=\"runs-h\">Runs that changed the store</h2>\
-             <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"runs-h\">\
+             <div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"runs-h scroll-hint\">\
              <table><thead><tr><th scope=\"col\">Started</th><th scope=\"col\">Ended</th>\
              <th scope=\"col\" class=\"num\">Written</th><th scope=\"col\" class=\"num\">Quarantined</th>\
              <th scope=\"col\" class=\"num\">Removed</th><th scope=\"col\" class=\"num\">Records it still holds</th></tr></thead><tbody>",

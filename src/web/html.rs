@@ -78,6 +78,7 @@ impl Page {
              <title>{title} · {site}</title>\n\
              <link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n\
              <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
+             <span id=\"scroll-hint\" hidden>(table, scrolls sideways)</span>\n\
              <header class=\"site\"><p class=\"site-name\"><a href=\"/\">{site}</a></p>\n\
              <nav aria-label=\"Site\"><ul>",
             title = esc(&self.title),

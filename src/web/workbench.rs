@@ -186,7 +186,7 @@ fn results(ask: &Ask<'_>, text: &str, query: &Query) -> String {
     }
     out.push_str("</p>");
     out.push_str(
-        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"results-h\">\
+        "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-labelledby=\"results-h scroll-hint\">\
          <table class=\"results\"><thead><tr>",
     );
     for v in &answer.variables {
