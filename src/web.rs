@@ -41,7 +41,6 @@ use oxigraph::store::Store;
 use crate::authority::AuthorityIndex;
 use crate::run::report::RunSummary;
 use crate::run::RunConfig;
-use crate::sparql::{self, Query, QueryError, QueryOptions, Solutions};
 use html::{esc, Page, Section};
 
 /// `cw:` — crosswalk's own vocabulary.
@@ -110,6 +109,10 @@ pub struct Site {
     timeout: Duration,
     name: String,
     overview: dashboard::Cache,
+    /// The consortium graph (`{base}graph/consortium`), when the store has one.
+    consortium: Option<String>,
+    /// Its collections.
+    collections: Vec<dashboard::CollectionRow>,
 }
 
 /// A request as the pages see it.
@@ -168,7 +171,11 @@ impl Site {
             examples.extend(load_examples(dir)?);
         }
         let overview = dashboard::Cache::start(store.clone());
+        let consortium = consortium_graph(&store, options.config.as_ref());
+        let collections = dashboard::load_collections(&store, consortium.as_deref());
         Ok(Self {
+            consortium,
+            collections,
             store,
             config: options.config,
             vocab,
@@ -256,15 +263,6 @@ impl Site {
         Some(timed(response, start))
     }
 
-    /// Runs a page query (bounded by the page timeout and `limit` rows).
-    pub(crate) fn select(&self, text: &str, limit: usize) -> Result<Solutions, Failure> {
-        let query = Query::parse(&format!("{PREFIXES}{text}")).map_err(Failure::Query)?;
-        let options = QueryOptions::default()
-            .with_timeout(self.timeout)
-            .with_limit(limit);
-        sparql::solutions(&self.store, &query, &options).map_err(Failure::Query)
-    }
-
     /// The store.
     pub(crate) fn store(&self) -> &Store {
         &self.store
@@ -273,6 +271,30 @@ impl Site {
     /// The loaded vocabularies.
     pub(crate) fn vocab(&self) -> Option<&AuthorityIndex> {
         self.vocab.as_deref()
+    }
+
+    /// The collection IRI and provenance graph of record graph `g`
+    /// (`{base}graph/{collection}/{id}` → `{base}collection/{collection}`,
+    /// `{base}provenance/{collection}/{id}`), as the store model names them.
+    pub(crate) fn graph_parts(&self, g: &str) -> Option<(String, String)> {
+        let base = self
+            .consortium
+            .as_deref()?
+            .strip_suffix("graph/consortium")?;
+        let rest = g.strip_prefix(base)?.strip_prefix("graph/")?;
+        let (collection, _) = rest.split_once('/')?;
+        Some((
+            format!("{base}collection/{collection}"),
+            format!("{base}provenance/{rest}"),
+        ))
+    }
+
+    /// The institution of a collection, from the consortium graph.
+    pub(crate) fn institution_of(&self, collection: &str) -> Option<String> {
+        self.collections
+            .iter()
+            .find(|c| c.iri == collection)
+            .map(|c| c.institution.clone())
     }
 
     /// The configuration.
@@ -326,29 +348,45 @@ pub(crate) enum Failure {
     /// A parameter is missing or wrong.
     #[error("{0}")]
     BadRequest(String),
-    /// A page query failed or timed out.
-    #[error("{0}")]
-    Query(QueryError),
+    /// The store could not be read.
+    #[error("the store could not be read: {0}")]
+    Storage(String),
 }
 
 impl Failure {
     fn status(&self) -> StatusCode {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Query(QueryError::Timeout(_)) => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Query(QueryError::Syntax { .. } | QueryError::Invalid(_)) => {
-                StatusCode::BAD_REQUEST
-            }
-            Self::Query(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Storage(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn title(&self) -> &'static str {
         match self {
             Self::BadRequest(_) => "Bad request",
-            Self::Query(QueryError::Timeout(_)) => "The page took too long",
-            Self::Query(_) => "The page could not be built",
+            Self::Storage(_) => "The page could not be built",
         }
+    }
+}
+
+/// The consortium graph: `{base}graph/consortium` of the configuration, else the graph that
+/// describes the crosswalks (`cw:Crosswalk`), which only the consortium graph does.
+fn consortium_graph(store: &Store, config: Option<&RunConfig>) -> Option<String> {
+    if let Some(config) = config {
+        return Some(format!("{}graph/consortium", config.base));
+    }
+    let quad = store
+        .quads_for_pattern(
+            None,
+            Some(oxigraph::model::vocab::rdf::TYPE),
+            Some(oxigraph::model::NamedNodeRef::new_unchecked(&format!("{CW}Crosswalk")).into()),
+            None,
+        )
+        .next()?
+        .ok()?;
+    match quad.graph_name {
+        oxigraph::model::GraphName::NamedNode(g) => Some(g.into_string()),
+        _ => None,
     }
 }
 

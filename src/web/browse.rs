@@ -10,13 +10,17 @@
 //!   per-heading concepts of their records (`skos:exactMatch`, `skos:broadMatch`) and a
 //!   person's authority IRI through `owl:sameAs`.
 //!
-//! Counts and facets are over the first [`FACET_CAP`] items (the page says so when there are
-//! more), so that the page of the most used subject of a large store stays fast.
+//! Items are found with index lookups, not SPARQL joins; counts and the institution and
+//! collection facets are exact up to [`COUNT_CAP`] items, the type and date facets count the
+//! first [`FACET_CAP`] (the page says so), so that the page of the most used subject of a large
+//! store stays fast.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 
-use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNodeRef, Term};
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
+};
 
 use super::html::{
     self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
@@ -26,7 +30,10 @@ use super::source::{self, Location, Source};
 use super::{iri_ref, Ask, Failure};
 
 /// Items counted for the facets at the most.
-pub const FACET_CAP: usize = 5_000;
+pub const FACET_CAP: usize = 500;
+/// Items found at the most (the count and the institution and collection facets are exact up
+/// to this many).
+pub const COUNT_CAP: usize = 20_000;
 /// Items on one page.
 const PAGE_SIZE: usize = 25;
 /// Bridging concepts (headings as written) followed at the most.
@@ -36,6 +43,7 @@ const DCTERMS: &str = "http://purl.org/dc/terms/";
 const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const OWL_SAME_AS: &str = "http://www.w3.org/2002/07/owl#sameAs";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const CW_DESCRIBES: &str = "https://w3id.org/crosswalk/vocab#describes";
 
 fn nn(iri: &str) -> NamedNodeRef<'_> {
     NamedNodeRef::new_unchecked(iri)
@@ -149,43 +157,57 @@ impl Provenance {
 }
 
 fn record_provenance(ask: &Ask<'_>, iri: &str) -> Result<Option<Provenance>, Failure> {
-    let x = iri_ref(iri)?;
-    let answer = ask.site.select(
-        &format!(
-            "SELECT * WHERE {{ GRAPH ?pg {{
-               ?g cw:describes {x} .
-               OPTIONAL {{ ?g dcterms:isPartOf ?collection }}
-               OPTIONAL {{ ?g prov:wasAttributedTo ?institution }}
-               OPTIONAL {{ ?g prov:wasGeneratedBy ?run }}
-               OPTIONAL {{ ?g prov:generatedAtTime ?generated }}
-               OPTIONAL {{ ?g cw:crosswalk ?crosswalk }}
-               OPTIONAL {{ ?g cw:checksum ?checksum }}
-               OPTIONAL {{ ?g prov:wasDerivedFrom ?source .
-                 OPTIONAL {{ ?source dcterms:identifier ?id }}
-                 OPTIONAL {{ ?source cw:format ?format }}
-                 OPTIONAL {{ ?source cw:sourceFile ?file }}
-                 OPTIONAL {{ ?source cw:recordNumber ?number }}
-                 OPTIONAL {{ ?source cw:byteOffset ?offset }}
-                 OPTIONAL {{ ?source cw:line ?line }} }}
-             }} }} LIMIT 1"
-        ),
-        1,
-    )?;
-    let Some(row) = answer.rows.first() else {
+    let store = ask.site.store();
+    let storage = |e: oxigraph::store::StorageError| Failure::Storage(e.to_string());
+    let Some(found) = store
+        .quads_for_pattern(None, Some(nn(CW_DESCRIBES)), Some(nn(iri).into()), None)
+        .next()
+    else {
         return Ok(None);
     };
-    let mut map = HashMap::new();
-    for (v, t) in answer.variables.iter().zip(row) {
-        if let Some(t) = t {
-            map.insert(v.as_str().to_string(), t.clone());
+    let found = found.map_err(storage)?;
+    let NamedOrBlankNode::NamedNode(g) = found.subject else {
+        return Ok(None);
+    };
+    let pg = found.graph_name;
+    let mut row = HashMap::new();
+    let keys = |p: &str| -> Option<&'static str> {
+        Some(match p.rsplit(['/', '#']).next()? {
+            "isPartOf" => "collection",
+            "wasAttributedTo" => "institution",
+            "wasGeneratedBy" => "run",
+            "generatedAtTime" => "generated",
+            "crosswalk" => "crosswalk",
+            "checksum" => "checksum",
+            "wasDerivedFrom" => "source",
+            "identifier" => "id",
+            "format" => "format",
+            "sourceFile" => "file",
+            "recordNumber" => "number",
+            "byteOffset" => "offset",
+            "line" => "line",
+            _ => return None,
+        })
+    };
+    for quad in store.quads_for_pattern(Some(g.as_ref().into()), None, None, Some(pg.as_ref())) {
+        let quad = quad.map_err(storage)?;
+        if let Some(key) = keys(quad.predicate.as_str()) {
+            row.entry(key.to_string()).or_insert(quad.object);
         }
     }
-    let Some(Term::NamedNode(g)) = map.get("g") else {
-        return Ok(None);
-    };
+    if let Some(Term::NamedNode(source)) = row.get("source").cloned() {
+        for quad in
+            store.quads_for_pattern(Some(source.as_ref().into()), None, None, Some(pg.as_ref()))
+        {
+            let quad = quad.map_err(storage)?;
+            if let Some(key) = keys(quad.predicate.as_str()) {
+                row.entry(key.to_string()).or_insert(quad.object);
+            }
+        }
+    }
     Ok(Some(Provenance {
-        graph: g.as_str().to_string(),
-        row: map,
+        graph: g.into_string(),
+        row,
     }))
 }
 
@@ -206,7 +228,7 @@ fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Vec<(String, &'static str)>, Fail
         (OWL_SAME_AS, "same as"),
     ] {
         for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
-            let quad = quad.map_err(|e| Failure::BadRequest(e.to_string()))?;
+            let quad = quad.map_err(|e| Failure::Storage(e.to_string()))?;
             if let NamedOrBlankNodeRef::NamedNode(s) = quad.subject.as_ref() {
                 if seen.insert(s.as_str().to_string()) {
                     out.push((s.as_str().to_string(), how));
@@ -612,6 +634,7 @@ type Facet = (&'static str, &'static str, Vec<(String, usize)>);
 /// One item linking to the resource.
 #[derive(Default)]
 struct Item {
+    described: bool,
     iri: String,
     graph: String,
     collection: String,
@@ -641,6 +664,228 @@ fn href(iri: &str, filters: &[(&str, &str)], page: usize) -> String {
     out
 }
 
+/// Finds the items that link to `iri` (directly or through `bridges`), or a collection's or
+/// institution's records, by scanning the index of the quads whose object it is: no join, no
+/// lookup per item for the count and the institution and collection facets. A subject counts
+/// as an item unless the predicate is one that only nodes inside a record use for it
+/// ([`NOT_ITEM`]: a qualified attribution's `prov:agent`, a concept's SKOS mapping). The
+/// collection comes from the graph name (`{base}graph/{collection}/{id}`), the institution from
+/// the collection. For a collection or institution, the scan is over the provenance
+/// (`dcterms:isPartOf`, `prov:wasAttributedTo`) and the item of a record graph is looked up
+/// only when shown or counted for the type and date facets. Facet filters on type and date need
+/// a lookup per item. At most [`COUNT_CAP`] items (then `true`: there are more).
+fn find_items(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    filters: &[(&str, &str)],
+    scan_limit: usize,
+) -> Result<(Vec<Item>, bool), Failure> {
+    let site = ask.site;
+    let store = site.store();
+    let storage = |e: oxigraph::store::StorageError| Failure::Storage(e.to_string());
+    let mut items: Vec<Item> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut more = false;
+    let mut consider = |item: Option<NamedNode>, g: NamedNode, rel: &str| -> bool {
+        let key = item.as_ref().map_or(g.as_str(), |i| i.as_str()).to_string();
+        if let Some(i) = index.get(&key) {
+            if !items[*i].relations.iter().any(|r| r == rel) {
+                items[*i].relations.push(rel.to_string());
+            }
+            return true;
+        }
+        let Some((collection, _)) = site.graph_parts(g.as_str()) else {
+            return true;
+        };
+        let institution = site.institution_of(&collection).unwrap_or_default();
+        let mut candidate = Item {
+            iri: item.map(NamedNode::into_string).unwrap_or_default(),
+            graph: g.into_string(),
+            collection,
+            institution,
+            relations: vec![rel.to_string()],
+            ..Item::default()
+        };
+        for (k, v) in filters {
+            let keep = match *k {
+                "coll" => candidate.collection == *v,
+                "inst" => candidate.institution == *v,
+                "type" => {
+                    describe_item(site, &mut candidate);
+                    candidate.types.iter().any(|t| t == v)
+                }
+                "decade" => {
+                    describe_item(site, &mut candidate);
+                    candidate.date.as_deref().and_then(decade).as_deref() == Some(*v)
+                }
+                _ => true,
+            };
+            if !keep {
+                return true;
+            }
+        }
+        if items.len() == scan_limit {
+            more = true;
+            return false;
+        }
+        index.insert(key, items.len());
+        items.push(candidate);
+        true
+    };
+    match kind {
+        "Collection" | "Institution" => {
+            let p = if kind == "Collection" {
+                "http://purl.org/dc/terms/isPartOf"
+            } else {
+                "http://www.w3.org/ns/prov#wasAttributedTo"
+            };
+            for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
+                let quad = quad.map_err(storage)?;
+                if let NamedOrBlankNode::NamedNode(g) = quad.subject {
+                    if !consider(None, g, p) {
+                        break;
+                    }
+                }
+            }
+        }
+        _ => {
+            let targets = std::iter::once(iri).chain(bridges.iter().map(|(b, _)| b.as_str()));
+            'targets: for target in targets {
+                for quad in store.quads_for_pattern(None, None, Some(nn(target).into()), None) {
+                    let quad = quad.map_err(storage)?;
+                    if NOT_ITEM.contains(&quad.predicate.as_str()) {
+                        continue;
+                    }
+                    let (NamedOrBlankNode::NamedNode(item), GraphName::NamedNode(g)) =
+                        (quad.subject, quad.graph_name)
+                    else {
+                        continue;
+                    };
+                    if !consider(Some(item), g, quad.predicate.as_str()) {
+                        break 'targets;
+                    }
+                }
+            }
+        }
+    }
+    Ok((items, more))
+}
+
+/// How many items [`find_items`] would find without filters (up to [`COUNT_CAP`]; `true`: more),
+/// counted by a SPARQL query over the same index scan, which joins nothing and decodes no term.
+fn count_items(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+) -> Result<(usize, bool), Failure> {
+    let x = iri_ref(iri)?;
+    let core = match kind {
+        "Collection" => format!("GRAPH ?pg {{ ?g <http://purl.org/dc/terms/isPartOf> {x} }}"),
+        "Institution" => {
+            format!("GRAPH ?pg {{ ?g <http://www.w3.org/ns/prov#wasAttributedTo> {x} }}")
+        }
+        _ => {
+            let mut values = x.clone();
+            for (b, _) in bridges {
+                values.push(' ');
+                values.push_str(&iri_ref(b)?);
+            }
+            let not_item: Vec<String> = NOT_ITEM.iter().map(|p| format!("<{p}>")).collect();
+            format!(
+                "VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
+                 FILTER(?rel NOT IN ({}))",
+                not_item.join(", ")
+            )
+        }
+    };
+    let query = crate::sparql::Query::parse(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?item ?g WHERE {{ {core} }} LIMIT {} }} }}",
+        COUNT_CAP + 1
+    ))
+    .map_err(|e| Failure::Storage(e.to_string()))?;
+    let options = crate::sparql::QueryOptions::default().with_timeout(ask.site.timeout);
+    let answer = crate::sparql::solutions(ask.site.store(), &query, &options)
+        .map_err(|e| Failure::Storage(e.to_string()))?;
+    let n = match answer.rows.first().and_then(|r| r.first()) {
+        Some(Some(Term::Literal(l))) => l.value().parse().unwrap_or(0),
+        _ => 0,
+    };
+    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
+}
+
+/// Predicates whose subject is a node inside a record, not the record's item.
+const NOT_ITEM: [&str; 5] = [
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "http://www.w3.org/2004/02/skos/core#broadMatch",
+    "http://www.w3.org/2004/02/skos/core#inScheme",
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "http://www.w3.org/ns/prov#agent",
+];
+
+/// The item of a record found through its graph (collection and institution pages): the
+/// resource its provenance says the graph `cw:describes`.
+fn resolve_item(site: &super::Site, item: &mut Item) {
+    if !item.iri.is_empty() {
+        return;
+    }
+    let Some((_, pg)) = site.graph_parts(&item.graph) else {
+        return;
+    };
+    let found = site
+        .store()
+        .quads_for_pattern(
+            Some(nn(&item.graph).into()),
+            Some(nn(CW_DESCRIBES)),
+            None,
+            Some(GraphNameRef::NamedNode(nn(&pg))),
+        )
+        .next()
+        .and_then(Result::ok);
+    if let Some(Term::NamedNode(n)) = found.map(|q| q.object) {
+        item.iri = n.into_string();
+    }
+}
+
+/// Reads an item's types (`rdf:type`, `dcterms:type` IRIs) and first `dcterms:date` from its
+/// graph, once.
+fn describe_item(site: &super::Site, item: &mut Item) {
+    if item.described {
+        return;
+    }
+    item.described = true;
+    resolve_item(site, item);
+    let store = site.store();
+    let graph = GraphNameRef::NamedNode(nn(&item.graph));
+    let subject = nn(&item.iri);
+    for p in [RDF_TYPE, "http://purl.org/dc/terms/type"] {
+        for quad in store
+            .quads_for_pattern(Some(subject.into()), Some(nn(p)), None, Some(graph))
+            .filter_map(Result::ok)
+        {
+            if let Term::NamedNode(t) = quad.object {
+                if !item.types.iter().any(|x| x == t.as_str()) {
+                    item.types.push(t.into_string());
+                }
+            }
+        }
+    }
+    item.date = store
+        .quads_for_pattern(
+            Some(subject.into()),
+            Some(nn("http://purl.org/dc/terms/date")),
+            None,
+            Some(graph),
+        )
+        .filter_map(Result::ok)
+        .find_map(|q| match q.object {
+            Term::Literal(l) => Some(l.value().to_string()),
+            _ => None,
+        });
+}
+
 fn across(
     ask: &Ask<'_>,
     iri: &str,
@@ -649,123 +894,42 @@ fn across(
     labels: &mut Labels,
     out: &mut String,
 ) -> Result<(), Failure> {
-    let x = iri_ref(iri)?;
     let filters = filters(ask);
-    // Which items: those naming the resource or one of its bridges, or a collection's records.
-    let core_link = match kind {
-        "Collection" => format!(
-            "GRAPH ?pg {{ ?g dcterms:isPartOf {x} ; cw:describes ?item ; \
-             prov:wasAttributedTo ?inst }} BIND({x} AS ?coll) BIND(dcterms:isPartOf AS ?rel)"
-        ),
-        "Institution" => format!(
-            "GRAPH ?pg {{ ?g prov:wasAttributedTo {x} ; cw:describes ?item ; \
-             dcterms:isPartOf ?coll }} BIND({x} AS ?inst) BIND(prov:wasAttributedTo AS ?rel)"
-        ),
-        _ => {
-            let mut values = x.clone();
-            for (b, _) in bridges {
-                values.push(' ');
-                values.push_str(&iri_ref(b)?);
-            }
-            format!(
-                "VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
-                 GRAPH ?pg {{ ?g cw:describes ?item ; dcterms:isPartOf ?coll ; \
-                 prov:wasAttributedTo ?inst }}"
-            )
-        }
-    };
-    let mut filter_patterns = String::new();
     for (k, v) in &filters {
-        match *k {
-            "inst" => {
-                let _ = write!(filter_patterns, " FILTER(?inst = {})", iri_ref(v)?);
-            }
-            "coll" => {
-                let _ = write!(filter_patterns, " FILTER(?coll = {})", iri_ref(v)?);
-            }
-            "type" => {
-                let _ = write!(
-                    filter_patterns,
-                    " FILTER EXISTS {{ GRAPH ?g {{ ?item rdf:type|dcterms:type {} }} }}",
-                    iri_ref(v)?
-                );
-            }
-            "decade" => {
-                let digits: String = v.chars().take(3).filter(char::is_ascii_digit).collect();
-                if digits.len() != 3 {
-                    return Err(Failure::BadRequest(format!("decade {v:?}: say 1950s")));
-                }
-                let _ = write!(
-                    filter_patterns,
-                    " FILTER EXISTS {{ GRAPH ?g {{ ?item dcterms:date ?fd }} \
-                     FILTER(STRSTARTS(STR(?fd), \"{digits}\")) }}"
-                );
-            }
-            _ => {}
+        if *k != "decade" {
+            iri_ref(v)?;
         }
     }
-    let capped = ask.site.select(
-        &format!(
-            "SELECT ?item ?g ?coll ?inst ?rel ?type ?date WHERE {{
-               {{ SELECT DISTINCT ?item ?g ?coll ?inst ?rel WHERE {{ {core_link} {filter_patterns} }}
-                  LIMIT {} }}
-               OPTIONAL {{ GRAPH ?g {{ ?item rdf:type|dcterms:type ?type FILTER(isIRI(?type)) }} }}
-               OPTIONAL {{ GRAPH ?g {{ ?item dcterms:date ?date }} }}
-             }}",
-            FACET_CAP * 2 + 2
-        ),
-        usize::MAX,
-    )?;
-    let mut items: Vec<Item> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    let text = |t: &Option<Term>| match t {
-        Some(Term::NamedNode(n)) => n.as_str().to_string(),
-        Some(Term::Literal(l)) => l.value().to_string(),
-        Some(other) => other.to_string(),
-        None => String::new(),
+    let page = ask.page();
+    let skip = (page - 1) * PAGE_SIZE;
+    // Without filters the items are counted by a query that joins nothing, and only those
+    // counted for the facets and shown are read; with filters every item is read and tested.
+    let (mut items, total, more) = if filters.is_empty() {
+        let (total, more) = count_items(ask, iri, kind, bridges)?;
+        let (items, _) = find_items(
+            ask,
+            iri,
+            kind,
+            bridges,
+            &[],
+            FACET_CAP.max(skip + PAGE_SIZE),
+        )?;
+        (items, total, more)
+    } else {
+        let (items, more) = find_items(ask, iri, kind, bridges, &filters, COUNT_CAP)?;
+        let total = items.len();
+        (items, total, more)
     };
-    let mut more = false;
-    let mut pairs = HashSet::new();
-    for row in &capped.rows {
-        pairs.insert((text(&row[0]), text(&row[4])));
-        let key = text(&row[0]);
-        let i = match index.get(&key) {
-            Some(i) => *i,
-            None => {
-                if items.len() == FACET_CAP {
-                    more = true;
-                    continue;
-                }
-                index.insert(key.clone(), items.len());
-                items.push(Item {
-                    iri: key,
-                    graph: text(&row[1]),
-                    collection: text(&row[2]),
-                    institution: text(&row[3]),
-                    ..Item::default()
-                });
-                items.len() - 1
-            }
-        };
-        let item = &mut items[i];
-        let (rel, ty, date) = (text(&row[4]), text(&row[5]), text(&row[6]));
-        if !rel.is_empty() && !item.relations.contains(&rel) {
-            item.relations.push(rel);
-        }
-        if !ty.is_empty() && !item.types.contains(&ty) {
-            item.types.push(ty);
-        }
-        if item.date.is_none() && !date.is_empty() {
-            item.date = Some(date);
-        }
-    }
-    if pairs.len() >= FACET_CAP * 2 + 2 {
-        more = true;
-    }
     if items.is_empty() && filters.is_empty() {
         return Ok(());
     }
     let store = ask.site.store();
+    for (i, item) in items.iter_mut().enumerate() {
+        if i < FACET_CAP || (i >= skip && i < skip + PAGE_SIZE) {
+            describe_item(ask.site, item);
+        }
+    }
+    let typed = items.len().min(FACET_CAP);
     // Facets over the items counted.
     let mut facets: Vec<Facet> = Vec::new();
     for (param, name) in [
@@ -775,7 +939,7 @@ fn across(
         ("decade", "Date"),
     ] {
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for item in &items {
+        for item in &items[..typed] {
             let values: Vec<String> = match param {
                 "inst" => vec![item.institution.clone()],
                 "coll" => vec![item.collection.clone()],
@@ -796,21 +960,22 @@ fn across(
         }
         facets.push((param, name, counts));
     }
-    let total = if more {
-        format!("more than {}", group(FACET_CAP as i64))
+    let shown_total = if more {
+        format!("more than {}", group(COUNT_CAP as i64))
     } else {
-        group(items.len() as i64)
+        group(total as i64)
     };
     let institutions = facets[0].2.len();
     let _ = write!(
         out,
         "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">Across \
-         institutions</h2><p class=\"count\" role=\"status\">{total} item{} from {} institution{}{}.</p>",
-        if items.len() == 1 && !more { "" } else { "s" },
+         institutions</h2><p class=\"count\" role=\"status\">{shown_total} item{} from {}{} institution{}{}.</p>",
+        if total == 1 && !more { "" } else { "s" },
+        if typed < total { "at least " } else { "" },
         institutions,
         if institutions == 1 { "" } else { "s" },
-        if more {
-            format!(" (facets count the first {})", group(FACET_CAP as i64))
+        if typed < total {
+            format!(" (the facets count the first {})", group(typed as i64))
         } else {
             String::new()
         }
@@ -874,8 +1039,6 @@ fn across(
     out.push_str("</nav>");
 
     // One page of items.
-    let page = ask.page();
-    let skip = (page - 1) * PAGE_SIZE;
     let shown: Vec<&Item> = items.iter().skip(skip).take(PAGE_SIZE).collect();
     let title_p = nn("http://purl.org/dc/terms/title");
     let mut titles: HashMap<&str, String> = HashMap::new();
@@ -929,7 +1092,7 @@ fn across(
         );
     }
     out.push_str("</tbody></table></div>");
-    let pages = items.len().div_ceil(PAGE_SIZE).max(1);
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
     if pages > 1 {
         out.push_str("<nav class=\"pager\" aria-label=\"Item pages\"><ul>");
         if page > 1 {
@@ -958,12 +1121,28 @@ fn across(
         out,
         "<p class=\"note\">The same list in SPARQL: <a href=\"/workbench?query={}\">open in the \
          workbench</a>.</p></div></div></section>",
-        url_encode(&format!(
-            "PREFIX cw: <https://w3id.org/crosswalk/vocab#>\nPREFIX dcterms: <{DCTERMS}>\n\
-             PREFIX prov: <http://www.w3.org/ns/prov#>\nSELECT DISTINCT ?item ?coll ?inst ?rel WHERE {{\n  {core_link}\n}}\nLIMIT 100\n"
-        ))
+        url_encode(&same_in_sparql(iri, kind))
     );
     Ok(())
+}
+
+/// The query that lists the same items (the first 100), for the workbench.
+fn same_in_sparql(iri: &str, kind: &str) -> String {
+    let link = match kind {
+        "Collection" => format!("GRAPH ?pg {{ ?g dcterms:isPartOf <{iri}> ; cw:describes ?item }}"),
+        "Institution" => format!(
+            "GRAPH ?pg {{ ?g prov:wasAttributedTo <{iri}> ; cw:describes ?item }}"
+        ),
+        _ => format!(
+            "{{ GRAPH ?g {{ ?item ?rel <{iri}> }} }}\n  UNION {{ ?b skos:exactMatch|skos:broadMatch|owl:sameAs <{iri}> .\n          GRAPH ?g {{ ?item ?rel ?b }} }}\n  GRAPH ?pg {{ ?g cw:describes ?item }}"
+        ),
+    };
+    format!(
+        "PREFIX cw: <https://w3id.org/crosswalk/vocab#>\nPREFIX dcterms: <{DCTERMS}>\n\
+         PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n\
+         PREFIX skos: <{SKOS}>\nSELECT DISTINCT ?item ?collection WHERE {{\n  {link}\n  \
+         GRAPH ?pg {{ ?g dcterms:isPartOf ?collection }}\n}}\nLIMIT 100\n"
+    )
 }
 
 /// `1951`, `1951-05-01`, `c1951` → `1950s`.

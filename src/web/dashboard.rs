@@ -229,17 +229,21 @@ fn count(store: &Store) -> Result<Overview, String> {
     Ok(overview)
 }
 
-/// The collections of the consortium graph (a small graph: asked on every request).
-pub(super) fn collections(ask: &Ask<'_>) -> Vec<CollectionRow> {
-    let Ok(answer) = ask.site.select(
-        "SELECT ?c ?id ?title ?inst ?name ?format WHERE { GRAPH ?cg { \
-           ?c a dcmitype:Collection . \
-           OPTIONAL { ?c dcterms:identifier ?id } OPTIONAL { ?c dcterms:title ?title } \
-           OPTIONAL { ?c cw:format ?format } \
-           OPTIONAL { ?c dcterms:publisher ?inst . OPTIONAL { ?inst foaf:name ?name } } } \
-           FILTER(STRENDS(STR(?cg), \"/graph/consortium\")) } \
-         ORDER BY ?name ?id",
-        1000,
+/// The collections the consortium graph describes (read once, when the site starts).
+pub(super) fn load_collections(store: &Store, consortium: Option<&str>) -> Vec<CollectionRow> {
+    let Some(consortium) = consortium else {
+        return Vec::new();
+    };
+    let Ok(answer) = run(
+        store,
+        &format!(
+            "SELECT ?c ?id ?title ?inst ?name ?format WHERE {{ GRAPH <{consortium}> {{ \
+               ?c a dcmitype:Collection . \
+               OPTIONAL {{ ?c dcterms:identifier ?id }} OPTIONAL {{ ?c dcterms:title ?title }} \
+               OPTIONAL {{ ?c cw:format ?format }} \
+               OPTIONAL {{ ?c dcterms:publisher ?inst . OPTIONAL {{ ?inst foaf:name ?name }} }} }} }} \
+             ORDER BY ?name ?id"
+        ),
     ) else {
         return Vec::new();
     };
@@ -266,13 +270,13 @@ pub(super) fn collections(ask: &Ask<'_>) -> Vec<CollectionRow> {
 
 /// The list of collections for the start page.
 pub(super) fn collections_list(ask: &Ask<'_>) -> String {
-    let rows = collections(ask);
+    let rows = &ask.site.collections;
     if rows.is_empty() {
         return "<p>The store holds no collection description (no consortium graph).</p>".into();
     }
     let overview = ask.site.overview.get().ok();
     let mut out = String::from("<h2>Collections</h2><ul class=\"collections\">");
-    for c in &rows {
+    for c in rows {
         let records = overview
             .as_ref()
             .and_then(|o| o.records.get(&c.iri))
@@ -306,12 +310,12 @@ fn pct(part: u64, all: u64) -> f64 {
 /// `/dashboard`.
 pub(super) fn page(ask: &Ask<'_>) -> Page {
     let mut page = Page::new("Harmonisation dashboard", Section::Dashboard);
-    let collections = collections(ask);
+    let collections = &ask.site.collections;
     let report = ask.site.run_report();
     let overview = ask.site.overview.get();
     let out = &mut page.body;
     let mut labels = Labels::default();
-    for c in &collections {
+    for c in collections {
         labels.insert(&c.iri, &c.title);
         labels.insert(&c.institution, &c.institution_name);
     }
@@ -342,7 +346,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
     );
     let mut record_bars = Vec::new();
     let mut rate_bars = Vec::new();
-    for c in &collections {
+    for c in collections {
         let o = overview.as_ref().ok();
         let records = o.and_then(|o| o.records.get(&c.iri)).copied();
         let last_run = o.and_then(|o| {
@@ -595,7 +599,7 @@ pub(super) enum Headings {
 /// `/dashboard/headings?collection=ID&status=S&scheme=S&q=TEXT&sort=records|heading|collection|status&order=asc|desc&page=N[&format=csv]`.
 pub(super) fn headings(ask: &Ask<'_>) -> Result<Headings, Failure> {
     let overview = ask.site.overview.get();
-    let collections = collections(ask);
+    let collections = &ask.site.collections;
     let names: HashMap<&str, &CollectionRow> =
         collections.iter().map(|c| (c.iri.as_str(), c)).collect();
     let id_of = |iri: &str| {
@@ -681,7 +685,7 @@ pub(super) fn headings(ask: &Ask<'_>) -> Result<Headings, Failure> {
          aria-label=\"Filter headings\"><div class=\"field\"><label for=\"f-collection\">Collection</label>\
          <select id=\"f-collection\" name=\"collection\"><option value=\"\">all</option>",
     );
-    for c in &collections {
+    for c in collections {
         let _ = write!(
             out,
             "<option value=\"{}\"{}>{}</option>",
@@ -819,7 +823,7 @@ pub(super) fn headings(ask: &Ask<'_>) -> Result<Headings, Failure> {
     }
     out.push_str("<th scope=\"col\">One of its records</th></tr></thead><tbody>");
     let mut labels = Labels::default();
-    for c in &collections {
+    for c in collections {
         labels.insert(&c.iri, &c.title);
     }
     for h in rows.iter().skip((page_no - 1) * PAGE_SIZE).take(PAGE_SIZE) {
