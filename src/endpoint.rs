@@ -43,6 +43,7 @@ use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
 
 use crate::sparql::{self, Format, GraphFormat, Query, QueryError, QueryForm, QueryOptions};
+use crate::web::Site;
 
 /// The header set on answers that the result limit cut short.
 pub const TRUNCATED_HEADER: &str = "x-crosswalk-truncated";
@@ -55,6 +56,7 @@ pub const SPARQL_PATH: &str = "/sparql";
 #[derive(Clone)]
 pub struct Endpoint {
     store: Store,
+    site: Option<Arc<Site>>,
     timeout: Duration,
     limit: usize,
     max_body: usize,
@@ -70,6 +72,7 @@ impl Endpoint {
     pub fn new(store: Store) -> Self {
         Self {
             store,
+            site: None,
             timeout: Self::DEFAULT_TIMEOUT,
             limit: Self::DEFAULT_LIMIT,
             max_body: 1 << 20,
@@ -90,9 +93,19 @@ impl Endpoint {
         self
     }
 
-    /// Answers one request. Every route of the server is here.
+    /// Serves the web pages of `site` besides the endpoint (`crate::web`).
+    #[must_use]
+    pub fn site(mut self, site: Site) -> Self {
+        self.site = Some(Arc::new(site));
+        self
+    }
+
+    /// Answers one request. Every route of the server is here: the pages of the site (when
+    /// there is one) through [`Site::handle`], and `/sparql`.
     pub fn handle(&self, request: &mut Request<Body>) -> Response<Body> {
+        let page = self.site.as_ref().and_then(|site| site.handle(request));
         let mut response = match (request.uri().path(), request.method()) {
+            _ if page.is_some() => page.expect("checked"),
             (SPARQL_PATH, &Method::GET) => {
                 let params = request.uri().query().unwrap_or("").as_bytes().to_vec();
                 self.sparql(request, &params, None)
@@ -326,7 +339,8 @@ impl Serving {
     }
 }
 
-fn text(status: StatusCode, message: &str) -> Response<Body> {
+/// A plain-text response.
+pub(crate) fn text(status: StatusCode, message: &str) -> Response<Body> {
     Response::builder()
         .status(status)
         .header(CONTENT_TYPE, "text/plain; charset=utf-8")

@@ -17,6 +17,7 @@ pub mod sniff;
 pub mod sparql;
 pub mod store;
 pub mod vocab;
+pub mod web;
 pub mod xml;
 
 pub use diagnostic::{Diagnostic, Location, Position, Severity};

@@ -30,7 +30,7 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use oxigraph::io::{RdfFormat, RdfSerializer, WriterQuadSerializer};
-use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, QuadRef, Term, TripleRef};
+use oxigraph::model::{GraphName, NamedNode, NamedOrBlankNode, QuadRef, Term, TripleRef, Variable};
 use oxigraph::sparql::results::{QueryResultsFormat, QueryResultsSerializer};
 use oxigraph::sparql::{CancellationToken, QueryEvaluationError, QueryResults, SparqlEvaluator};
 use oxigraph::store::Store;
@@ -471,6 +471,23 @@ pub fn answer(
     let _timer = options
         .timeout
         .map(|timeout| Timer::start(timeout, token.clone()));
+    let (count, truncated) = write_answer(store, query, options, format, &token, out)?;
+    Ok(Answered {
+        form: query.form,
+        count,
+        truncated,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// The query prepared on `store` with the dataset of `options` (the union of all graphs unless
+/// named), cancelled through `token`.
+fn execute<'a>(
+    store: &'a Store,
+    query: &Query,
+    options: &QueryOptions,
+    token: &CancellationToken,
+) -> Result<QueryResults<'a>, QueryError> {
     // oxigraph is built without its HTTP client: a SERVICE call fails, it never leaves this host.
     let mut prepared = SparqlEvaluator::new()
         .with_cancellation_token(token.clone())
@@ -496,13 +513,34 @@ pub fn answer(
     } else if dataset.is_default_dataset() {
         dataset.set_default_graph_as_union();
     }
-    let failed = |e: QueryEvaluationError| {
-        if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {
-            QueryError::Timeout(options.timeout.unwrap_or_default())
-        } else {
-            QueryError::Evaluation(e)
-        }
-    };
+    prepared
+        .on_store(store)
+        .execute()
+        .map_err(|e| evaluation_error(e, token, options))
+}
+
+fn evaluation_error(
+    e: QueryEvaluationError,
+    token: &CancellationToken,
+    options: &QueryOptions,
+) -> QueryError {
+    if token.is_cancelled() || matches!(e, QueryEvaluationError::Cancelled) {
+        QueryError::Timeout(options.timeout.unwrap_or_default())
+    } else {
+        QueryError::Evaluation(e)
+    }
+}
+
+/// Evaluates and writes; returns the count and whether the limit cut the answer short.
+fn write_answer(
+    store: &Store,
+    query: &Query,
+    options: &QueryOptions,
+    format: Format,
+    token: &CancellationToken,
+    out: &mut dyn Write,
+) -> Result<(usize, bool), QueryError> {
+    let failed = |e: QueryEvaluationError| evaluation_error(e, token, options);
     let alive = || {
         if token.is_cancelled() {
             Err(QueryError::Timeout(options.timeout.unwrap_or_default()))
@@ -511,8 +549,8 @@ pub fn answer(
         }
     };
     let limit = options.limit.unwrap_or(usize::MAX);
-    let results = prepared.on_store(store).execute().map_err(failed)?;
-    let (count, truncated) = match results {
+    let results = execute(store, query, options, token)?;
+    Ok(match results {
         QueryResults::Boolean(value) => {
             alive()?;
             match format.results_format() {
@@ -584,13 +622,86 @@ pub fn answer(
             writer.finish()?;
             (count, truncated)
         }
+    })
+}
+
+/// The solutions of a SELECT query (an ASK gives one row with the variable `ask`; CONSTRUCT
+/// and DESCRIBE give `subject`, `predicate`, `object`), at most [`QueryOptions::limit`] rows,
+/// for callers that render them themselves (the web pages).
+pub fn solutions(
+    store: &Store,
+    query: &Query,
+    options: &QueryOptions,
+) -> Result<Solutions, QueryError> {
+    let start = Instant::now();
+    let token = CancellationToken::new();
+    let _timer = options
+        .timeout
+        .map(|timeout| Timer::start(timeout, token.clone()));
+    let failed = |e: QueryEvaluationError| evaluation_error(e, &token, options);
+    let limit = options.limit.unwrap_or(usize::MAX);
+    let mut rows = Vec::new();
+    let mut truncated = false;
+    let variables = match execute(store, query, options, &token)? {
+        QueryResults::Boolean(value) => {
+            rows.push(vec![Some(Term::from(oxigraph::model::Literal::from(
+                value,
+            )))]);
+            vec![Variable::new_unchecked("ask")]
+        }
+        QueryResults::Solutions(solutions) => {
+            let variables = solutions.variables().to_vec();
+            for solution in solutions {
+                let solution = solution.map_err(failed)?;
+                if rows.len() == limit {
+                    truncated = true;
+                    break;
+                }
+                rows.push(variables.iter().map(|v| solution.get(v).cloned()).collect());
+            }
+            variables
+        }
+        QueryResults::Graph(triples) => {
+            for triple in triples {
+                let triple = triple.map_err(failed)?;
+                if rows.len() == limit {
+                    truncated = true;
+                    break;
+                }
+                rows.push(vec![
+                    Some(Term::from(triple.subject)),
+                    Some(Term::from(triple.predicate)),
+                    Some(triple.object),
+                ]);
+            }
+            ["subject", "predicate", "object"]
+                .into_iter()
+                .map(Variable::new_unchecked)
+                .collect()
+        }
     };
-    Ok(Answered {
-        form: query.form,
-        count,
+    if token.is_cancelled() {
+        return Err(QueryError::Timeout(options.timeout.unwrap_or_default()));
+    }
+    Ok(Solutions {
+        variables,
+        rows,
         truncated,
         elapsed: start.elapsed(),
     })
+}
+
+/// What [`solutions`] found.
+#[derive(Debug, Clone)]
+pub struct Solutions {
+    /// The columns.
+    pub variables: Vec<Variable>,
+    /// The rows, one term (or none: unbound) per column.
+    pub rows: Vec<Vec<Option<Term>>>,
+    /// Whether the limit left rows out.
+    pub truncated: bool,
+    /// How long evaluation took.
+    pub elapsed: Duration,
 }
 
 /// Like [`answer`], into memory, and returns [`QueryError::Timeout`] at the timeout even when

@@ -4,8 +4,12 @@
 #   libclang-dev, g++, make: oxigraph builds RocksDB from C++ and binds it with bindgen;
 #   libxml2-utils (xmllint): independent element counts in the EAD/DC corpus tests;
 #   yaz (yaz-marcdump): the oracle cross-checks of the MARC tests;
-#   curl: the SPARQL endpoint test script.
+#   curl: the SPARQL endpoint test script;
+#   chromium, chromium-driver, nodejs, npm: the browser tests of the pages (tests/browser/), which
+#   drive Debian's Chromium headless with playwright-core and check it with axe-core, both
+#   installed from tests/browser/package-lock.json (npm ci) when not there yet.
 set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
 need=()
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
 command -v g++ >/dev/null 2>&1 || need+=(g++)
@@ -13,14 +17,24 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v yaz-marcdump >/dev/null 2>&1 || need+=(yaz)
 command -v curl >/dev/null 2>&1 || need+=(curl)
-if [ ${#need[@]} -eq 0 ]; then
-  exit 0
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  if [ "$(id -u)" != 0 ]; then
+    sudo="sudo"
+  fi
+  echo "tools/setup.sh: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-sudo=""
-if [ "$(id -u)" != 0 ]; then
-  sudo="sudo"
+# The browser tests' npm packages, as locked; again only when the lock file changed.
+browser="$here/tests/browser"
+if [ ! -f "$browser/node_modules/.package-lock.json" ] \
+   || [ "$browser/package-lock.json" -nt "$browser/node_modules/.package-lock.json" ]; then
+  echo "tools/setup.sh: npm ci in tests/browser" >&2
+  (cd "$browser" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 fi
-echo "tools/setup.sh: installing ${need[*]}" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq "${need[@]}" >/dev/null

@@ -10,8 +10,10 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use clap::Args;
 use crosswalk::endpoint::Endpoint;
+use crosswalk::run::RunConfig;
 use crosswalk::sparql::export::{self, Selection};
 use crosswalk::sparql::{self, Format, GraphFormat, Query, QueryError, QueryOptions};
+use crosswalk::web::{Site, SiteOptions};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
 use oxigraph::store::Store;
@@ -60,6 +62,14 @@ pub struct ServeArgs {
     /// X-Crosswalk-Truncated: true).
     #[arg(long, value_name = "N", default_value_t = Endpoint::DEFAULT_LIMIT)]
     limit: usize,
+    /// The run configuration the store was built from: the pages then show source records,
+    /// the last run's report and vocabulary labels in every language, and offer the queries in
+    /// `queries/` beside it as examples.
+    #[arg(long, value_name = "CONFIG.toml")]
+    config: Option<PathBuf>,
+    /// More example queries for the workbench: every `*.rq` in this folder (repeatable).
+    #[arg(long, value_name = "DIR")]
+    queries: Vec<PathBuf>,
 }
 
 /// `crosswalk export`.
@@ -185,16 +195,31 @@ pub fn query(args: QueryArgs) -> Result<bool> {
 pub fn serve(args: ServeArgs) -> Result<bool> {
     let store = open_read_only(&args.store)?;
     let timeout = seconds(args.timeout, "--timeout")?;
+    let config = match &args.config {
+        Some(path) => Some(RunConfig::load(path).map_err(|e| UsageError(e.to_string()))?),
+        None => None,
+    };
+    let site = Site::new(
+        store.clone(),
+        SiteOptions {
+            config,
+            query_dirs: args.queries.clone(),
+            timeout: Some(timeout.min(Duration::from_secs(10))),
+        },
+    )?;
     let serving = Endpoint::new(store)
+        .site(site)
         .timeout(timeout)
         .limit(args.limit)
         .serve(args.bind)
         .with_context(|| format!("listening on {}", args.bind))?;
     eprintln!(
-        "crosswalk: read-only SPARQL endpoint at http://{}/sparql (timeout {} s, at most {} results)",
+        "crosswalk: read-only SPARQL endpoint at http://{}/sparql (timeout {} s, at most {} results); \
+         pages at http://{}/",
         serving.addr(),
         args.timeout,
-        args.limit
+        args.limit,
+        serving.addr()
     );
     serving.join()?;
     Ok(true)

@@ -16,13 +16,14 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::RunError;
 use crate::diagnostic::Diagnostic;
 
 /// What happened to one collection.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct CollectionSummary {
     /// The collection id.
     pub id: String,
@@ -58,7 +59,8 @@ pub struct CollectionSummary {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
 pub struct RunSummary {
     /// The run's IRI.
     pub run: String,
@@ -309,7 +311,7 @@ impl Reports {
 }
 
 /// Appends a CSV cell, quoted when it holds a comma, quote or line break.
-fn csv_cell(out: &mut String, cell: &str) {
+pub(crate) fn csv_cell(out: &mut String, cell: &str) {
     if cell.contains([',', '"', '\n', '\r']) {
         out.push('"');
         out.push_str(&cell.replace('"', "\"\""));

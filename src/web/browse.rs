@@ -1,0 +1,1173 @@
+//! A page for every resource of the harmonised graph.
+//!
+//! - A **record** (the main resource of a record graph, found through `cw:describes` in its
+//!   provenance): its harmonised description with the concepts and agents it links, labelled in
+//!   the reader's language, and where each heading was reconciled to; its provenance; its place
+//!   in its finding aid (EAD: `dcterms:isPartOf` up, `dcterms:hasPart` down); its source record.
+//! - Anything items link to (a concept, an agent, a vocabulary IRI, a collection or an
+//!   institution): everything about it **across institutions**, with facets by institution,
+//!   collection, type and decade, and paging. Items reach a vocabulary concept through the
+//!   per-heading concepts of their records (`skos:exactMatch`, `skos:broadMatch`) and a
+//!   person's authority IRI through `owl:sameAs`.
+//!
+//! Items are found with index lookups, not SPARQL joins; counts and the institution and
+//! collection facets are exact up to [`COUNT_CAP`] items, the type and date facets count the
+//! first [`FACET_CAP`] (the page says so), so that the page of the most used subject of a large
+//! store stays fast.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use oxigraph::model::{
+    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
+};
+
+use super::html::{
+    self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
+};
+use super::labels::Labels;
+use super::source::{self, Location, Source};
+use super::{iri_ref, Ask, Failure};
+
+/// Items counted for the facets at the most.
+pub const FACET_CAP: usize = 500;
+/// Items found at the most (the count and the institution and collection facets are exact up
+/// to this many).
+pub const COUNT_CAP: usize = 20_000;
+/// Items on one page.
+const PAGE_SIZE: usize = 25;
+/// Bridging concepts (headings as written) followed at the most.
+const BRIDGE_CAP: usize = 500;
+
+const DCTERMS: &str = "http://purl.org/dc/terms/";
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+const OWL_SAME_AS: &str = "http://www.w3.org/2002/07/owl#sameAs";
+const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
+const CW_DESCRIBES: &str = "https://w3id.org/crosswalk/vocab#describes";
+
+fn nn(iri: &str) -> NamedNodeRef<'_> {
+    NamedNodeRef::new_unchecked(iri)
+}
+
+/// `/resource?iri=…[&inst=…][&coll=…][&type=…][&decade=…][&page=N]`.
+pub(super) fn page(ask: &Ask<'_>) -> Result<Page, Failure> {
+    let iri = ask
+        .param("iri")
+        .ok_or_else(|| Failure::BadRequest("no iri= parameter: which resource?".into()))?;
+    iri_ref(iri)?;
+    let site = ask.site;
+    let store = site.store();
+    let x = nn(iri);
+    let mut labels = Labels::default();
+    let record = record_provenance(ask, iri)?;
+    let bridges = bridges(ask, iri)?;
+
+    labels.fill_iri(store, site.vocab(), &ask.langs, iri);
+    let title = match labels.get(iri) {
+        Some(l) => l.to_string(),
+        None => bridges
+            .first()
+            .and_then(|(b, _)| {
+                labels.fill_iri(store, site.vocab(), &ask.langs, b);
+                labels.get(b).map(str::to_string)
+            })
+            .unwrap_or_else(|| iri.to_string()),
+    };
+    let mut page = Page::new(title, Section::Browse);
+    let kind = if record.is_some() {
+        "Record"
+    } else if has_type(ask, iri, "http://purl.org/dc/dcmitype/Collection") {
+        "Collection"
+    } else if has_type(ask, iri, "http://xmlns.com/foaf/0.1/Organization") {
+        "Institution"
+    } else if !bridges.is_empty()
+        || has_type(ask, iri, "http://www.w3.org/2004/02/skos/core#Concept")
+    {
+        "Concept"
+    } else if has_type(ask, iri, "http://xmlns.com/foaf/0.1/Agent") {
+        "Agent"
+    } else {
+        "Resource"
+    };
+    let _ = write!(
+        page.body,
+        "<p class=\"kind\"><span class=\"badge\">{kind}</span> <code class=\"iri\">{}</code></p>",
+        esc(iri)
+    );
+
+    match &record {
+        Some(prov) => {
+            description(ask, iri, &prov.graph, &mut labels, &mut page.body);
+            hierarchy(ask, iri, &mut labels, &mut page.body);
+            provenance_html(ask, prov, &mut labels, &mut page.body);
+            source_html(ask, prov, &mut page.body);
+        }
+        None => {
+            // Described in some graph (a concept or agent is described in each record that
+            // uses it, the same way): the first graph stands for all.
+            let first = store
+                .quads_for_pattern(Some(x.into()), None, None, None)
+                .next()
+                .and_then(Result::ok)
+                .map(|q| q.graph_name.to_string());
+            if let Some(g) = first {
+                let g = g.trim_start_matches('<').trim_end_matches('>').to_string();
+                description(ask, iri, &g, &mut labels, &mut page.body);
+            }
+        }
+    }
+    if !bridges.is_empty() {
+        bridges_html(ask, iri, &bridges, &mut labels, &mut page.body);
+    }
+    across(ask, iri, kind, &bridges, &mut labels, &mut page.body)?;
+    Ok(page)
+}
+
+fn has_type(ask: &Ask<'_>, iri: &str, class: &str) -> bool {
+    ask.site
+        .store()
+        .quads_for_pattern(
+            Some(nn(iri).into()),
+            Some(nn(RDF_TYPE)),
+            Some(nn(class).into()),
+            None,
+        )
+        .next()
+        .is_some()
+}
+
+/// A record's provenance.
+struct Provenance {
+    graph: String,
+    row: HashMap<String, Term>,
+}
+
+impl Provenance {
+    fn get(&self, key: &str) -> Option<&Term> {
+        self.row.get(key)
+    }
+
+    fn text(&self, key: &str) -> Option<String> {
+        self.get(key).map(|t| match t {
+            Term::Literal(l) => l.value().to_string(),
+            Term::NamedNode(n) => n.as_str().to_string(),
+            other => other.to_string(),
+        })
+    }
+}
+
+fn record_provenance(ask: &Ask<'_>, iri: &str) -> Result<Option<Provenance>, Failure> {
+    let store = ask.site.store();
+    let storage = |e: oxigraph::store::StorageError| Failure::Storage(e.to_string());
+    let Some(found) = store
+        .quads_for_pattern(None, Some(nn(CW_DESCRIBES)), Some(nn(iri).into()), None)
+        .next()
+    else {
+        return Ok(None);
+    };
+    let found = found.map_err(storage)?;
+    let NamedOrBlankNode::NamedNode(g) = found.subject else {
+        return Ok(None);
+    };
+    let pg = found.graph_name;
+    let mut row = HashMap::new();
+    let keys = |p: &str| -> Option<&'static str> {
+        Some(match p.rsplit(['/', '#']).next()? {
+            "isPartOf" => "collection",
+            "wasAttributedTo" => "institution",
+            "wasGeneratedBy" => "run",
+            "generatedAtTime" => "generated",
+            "crosswalk" => "crosswalk",
+            "checksum" => "checksum",
+            "wasDerivedFrom" => "source",
+            "identifier" => "id",
+            "format" => "format",
+            "sourceFile" => "file",
+            "recordNumber" => "number",
+            "byteOffset" => "offset",
+            "line" => "line",
+            _ => return None,
+        })
+    };
+    for quad in store.quads_for_pattern(Some(g.as_ref().into()), None, None, Some(pg.as_ref())) {
+        let quad = quad.map_err(storage)?;
+        if let Some(key) = keys(quad.predicate.as_str()) {
+            row.entry(key.to_string()).or_insert(quad.object);
+        }
+    }
+    if let Some(Term::NamedNode(source)) = row.get("source").cloned() {
+        for quad in
+            store.quads_for_pattern(Some(source.as_ref().into()), None, None, Some(pg.as_ref()))
+        {
+            let quad = quad.map_err(storage)?;
+            if let Some(key) = keys(quad.predicate.as_str()) {
+                row.entry(key.to_string()).or_insert(quad.object);
+            }
+        }
+    }
+    Ok(Some(Provenance {
+        graph: g.into_string(),
+        row,
+    }))
+}
+
+/// The headings as written (per-record concepts) and agents that lead to `iri`: (IRI, how).
+fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Vec<(String, &'static str)>, Failure> {
+    let store = ask.site.store();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (p, how) in [
+        (
+            "http://www.w3.org/2004/02/skos/core#exactMatch",
+            "exact match",
+        ),
+        (
+            "http://www.w3.org/2004/02/skos/core#broadMatch",
+            "broader match",
+        ),
+        (OWL_SAME_AS, "same as"),
+    ] {
+        for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
+            let quad = quad.map_err(|e| Failure::Storage(e.to_string()))?;
+            if let NamedOrBlankNodeRef::NamedNode(s) = quad.subject.as_ref() {
+                if seen.insert(s.as_str().to_string()) {
+                    out.push((s.as_str().to_string(), how));
+                    if out.len() >= BRIDGE_CAP {
+                        return Ok(out);
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The triples of `iri` in graph `g`, by predicate; nodes of the record (IRIs below the item's
+/// own, blank nodes) shown inside; concepts with where they were reconciled to.
+fn description(ask: &Ask<'_>, iri: &str, g: &str, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    let graph = GraphNameRef::NamedNode(nn(g));
+    let triples: Vec<(String, Term)> = store
+        .quads_for_pattern(Some(nn(iri).into()), None, None, Some(graph))
+        .take(1000)
+        .filter_map(Result::ok)
+        .map(|q| (q.predicate.as_str().to_string(), q.object))
+        .collect();
+    if triples.is_empty() {
+        return;
+    }
+    labels.fill(
+        store,
+        ask.site.vocab(),
+        &ask.langs,
+        triples.iter().map(|(_, o)| o),
+    );
+    out.push_str(
+        "<section aria-labelledby=\"desc-h\"><h2 id=\"desc-h\">Description</h2><dl class=\"desc\">",
+    );
+    let mut order: Vec<&str> = Vec::new();
+    for (p, _) in &triples {
+        if !order.contains(&p.as_str()) {
+            order.push(p);
+        }
+    }
+    // Titles, types and subjects first; then the rest by name.
+    order.sort_by_key(|p| {
+        let rank = [
+            "title",
+            "#type",
+            "creator",
+            "contributor",
+            "subject",
+            "spatial",
+            "date",
+        ]
+        .iter()
+        .position(|k| p.ends_with(k))
+        .unwrap_or(99);
+        (rank, predicate(p))
+    });
+    for p in order {
+        let _ = write!(
+            out,
+            "<dt><abbr title=\"{}\">{}</abbr></dt>",
+            esc(p),
+            predicate(p)
+        );
+        for (_, o) in triples.iter().filter(|(q, _)| q == p) {
+            let _ = write!(out, "<dd>{}</dd>", object_html(ask, iri, g, o, labels));
+        }
+    }
+    out.push_str("</dl></section>");
+}
+
+/// One value of a description: a concept with its reconciliation, a node of the record with
+/// its own values, or a term.
+fn object_html(ask: &Ask<'_>, item: &str, g: &str, o: &Term, labels: &mut Labels) -> String {
+    let store = ask.site.store();
+    let Term::NamedNode(n) = o else {
+        return html::term(o, labels);
+    };
+    let graph = GraphNameRef::NamedNode(nn(g));
+    let mut out = html::term(o, labels);
+    // A node of the record (a qualified attribution): its values inline.
+    if n.as_str().starts_with(&format!("{item}/")) {
+        let inner: Vec<(String, Term)> = store
+            .quads_for_pattern(Some(n.as_ref().into()), None, None, Some(graph))
+            .take(20)
+            .filter_map(Result::ok)
+            .filter(|q| q.predicate.as_str() != RDF_TYPE)
+            .map(|q| (q.predicate.as_str().to_string(), q.object))
+            .collect();
+        labels.fill(
+            store,
+            ask.site.vocab(),
+            &ask.langs,
+            inner.iter().map(|(_, o)| o),
+        );
+        out = inner
+            .iter()
+            .map(|(p, o)| format!("{} {}", predicate(p), html::term(o, labels)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return out;
+    }
+    // A heading as written: where reconciliation took it.
+    for (p, how) in [("exactMatch", "="), ("broadMatch", "broader:")] {
+        let matches: Vec<Term> = store
+            .quads_for_pattern(
+                Some(n.as_ref().into()),
+                Some(nn(&format!("{SKOS}{p}"))),
+                None,
+                Some(graph),
+            )
+            .take(5)
+            .filter_map(Result::ok)
+            .map(|q| q.object)
+            .collect();
+        for m in matches {
+            let Term::NamedNode(target) = &m else {
+                continue;
+            };
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, target.as_str());
+            let status = store
+                .quads_for_pattern(
+                    Some(target.as_ref().into()),
+                    Some(nn("https://w3id.org/crosswalk/vocab#reconciliation")),
+                    None,
+                    Some(graph),
+                )
+                .next()
+                .and_then(Result::ok)
+                .and_then(|q| match q.object {
+                    Term::Literal(l) => Some(l.value().to_string()),
+                    _ => None,
+                });
+            let _ = write!(
+                out,
+                " <span class=\"match\">{how} {}{}</span>",
+                iri_link(target.as_str(), labels),
+                status
+                    .map(|s| format!(" <span class=\"badge {s}\">{}</span>", esc(&s)))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    out
+}
+
+/// Where an EAD component stands: its ancestors and its parts.
+fn hierarchy(ask: &Ask<'_>, iri: &str, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    let part_of = nn("http://purl.org/dc/terms/isPartOf");
+    let described = nn("https://w3id.org/crosswalk/vocab#describes");
+    let mut ancestors: Vec<NamedNode> = Vec::new();
+    let mut current = NamedNode::new_unchecked(iri);
+    while ancestors.len() < 30 {
+        let parent = store
+            .quads_for_pattern(Some(current.as_ref().into()), Some(part_of), None, None)
+            .filter_map(Result::ok)
+            .find_map(|q| match q.object {
+                Term::NamedNode(p) => Some(p),
+                _ => None,
+            });
+        let Some(parent) = parent else { break };
+        let is_record = store
+            .quads_for_pattern(None, Some(described), Some(parent.as_ref().into()), None)
+            .next()
+            .is_some();
+        if !is_record || ancestors.contains(&parent) {
+            break;
+        }
+        ancestors.push(parent.clone());
+        current = parent;
+    }
+    let children: Vec<NamedNode> = {
+        let mut seen = HashSet::new();
+        store
+            .quads_for_pattern(
+                Some(nn(iri).into()),
+                Some(nn("http://purl.org/dc/terms/hasPart")),
+                None,
+                None,
+            )
+            .filter_map(Result::ok)
+            .filter_map(|q| match q.object {
+                Term::NamedNode(c) => Some(c),
+                _ => None,
+            })
+            .filter(|c| seen.insert(c.clone()))
+            .take(201)
+            .collect()
+    };
+    if ancestors.is_empty() && children.is_empty() {
+        return;
+    }
+    for n in ancestors.iter().chain(&children) {
+        labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
+    }
+    out.push_str(
+        "<section aria-labelledby=\"tree-h\"><h2 id=\"tree-h\">Place in the collection</h2>\
+         <nav aria-label=\"Hierarchy\" class=\"tree\"><ol>",
+    );
+    for a in ancestors.iter().rev() {
+        let _ = write!(out, "<li>{}<ol>", iri_link(a.as_str(), labels));
+    }
+    let _ = write!(
+        out,
+        "<li><strong aria-current=\"page\">{}</strong>",
+        esc(labels.get(iri).unwrap_or(iri))
+    );
+    if !children.is_empty() {
+        out.push_str("<ol>");
+        for c in children.iter().take(200) {
+            let _ = write!(out, "<li>{}</li>", iri_link(c.as_str(), labels));
+        }
+        if children.len() > 200 {
+            out.push_str("<li>… (the first 200 parts)</li>");
+        }
+        out.push_str("</ol>");
+    }
+    out.push_str("</li>");
+    for _ in &ancestors {
+        out.push_str("</ol></li>");
+    }
+    out.push_str("</ol></nav></section>");
+}
+
+fn provenance_html(ask: &Ask<'_>, prov: &Provenance, labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    for key in ["institution", "collection", "run", "crosswalk"] {
+        if let Some(Term::NamedNode(n)) = prov.get(key) {
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
+        }
+    }
+    out.push_str(
+        "<section aria-labelledby=\"prov-h\"><h2 id=\"prov-h\">Provenance</h2><table class=\"kv\"><tbody>",
+    );
+    let rows = [
+        ("Institution", "institution"),
+        ("Collection", "collection"),
+        ("Source file", "file"),
+        ("Record id", "id"),
+        ("Record number in the file", "number"),
+        ("Byte offset", "offset"),
+        ("Line", "line"),
+        ("Format", "format"),
+        ("Crosswalk", "crosswalk"),
+        ("Run", "run"),
+        ("Written", "generated"),
+        ("Checksum (SHA-256 of the source)", "checksum"),
+    ];
+    for (name, key) in rows {
+        if let Some(t) = prov.get(key) {
+            let _ = write!(
+                out,
+                "<tr><th scope=\"row\">{name}</th><td>{}</td></tr>",
+                html::term(t, labels)
+            );
+        }
+    }
+    let _ = write!(
+        out,
+        "<tr><th scope=\"row\">Record graph</th><td><code>{}</code></td></tr></tbody></table></section>",
+        esc(&prov.graph)
+    );
+}
+
+fn source_html(ask: &Ask<'_>, prov: &Provenance, out: &mut String) {
+    out.push_str("<section aria-labelledby=\"src-h\"><h2 id=\"src-h\">Source record</h2>");
+    let Some(config) = ask.site.config() else {
+        out.push_str(
+            "<p class=\"note\">The source is not available: the server was started without \
+             <code>--config</code>, so it does not know where the files are.</p></section>",
+        );
+        return;
+    };
+    let location = Location {
+        format: prov.text("format").unwrap_or_default(),
+        file: prov.text("file").unwrap_or_default(),
+        offset: prov.text("offset").and_then(|s| s.parse().ok()),
+        number: prov.text("number").and_then(|s| s.parse().ok()),
+    };
+    let collection_id = prov
+        .text("collection")
+        .and_then(|c| c.rsplit('/').next().map(str::to_string))
+        .unwrap_or_default();
+    let allowed: Vec<String> = config
+        .collection(&collection_id)
+        .and_then(|c| config.files(c).ok())
+        .unwrap_or_default()
+        .iter()
+        .map(|p| {
+            p.strip_prefix(config.dir())
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    match source::read(config.dir(), &allowed, &location) {
+        Ok(Source::Marc { leader, fields }) => {
+            let _ = write!(
+                out,
+                "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"MARC record\">\
+                 <table class=\"marc\"><caption>MARC record, as read from {}</caption>\
+                 <thead><tr><th scope=\"col\">Tag</th><th scope=\"col\">Ind.</th>\
+                 <th scope=\"col\">Data</th></tr></thead><tbody>\
+                 <tr><th scope=\"row\">LDR</th><td></td><td><code>{}</code></td></tr>",
+                esc(&location.file),
+                esc(&leader)
+            );
+            for f in &fields {
+                let (tag, rest) = f.split_at(f.len().min(3));
+                // `245 10 $a…`: the indicators (blank shown as #), then the subfields;
+                // `008    …`: a control field's value.
+                let (indicators, data) = match rest.strip_prefix(' ') {
+                    Some(r) if !tag.starts_with("00") && r.len() >= 3 && r.is_char_boundary(2) => (
+                        r[..2].replace(' ', "#"),
+                        marc_subfields(r[2..].trim_start()),
+                    ),
+                    _ => (String::new(), esc(rest.trim_start())),
+                };
+                let _ = write!(
+                    out,
+                    "<tr><th scope=\"row\">{}</th><td><code>{}</code></td><td><code>{}</code></td></tr>",
+                    esc(tag),
+                    esc(&indicators),
+                    data
+                );
+            }
+            out.push_str("</tbody></table></div>");
+        }
+        Ok(Source::Xml { text, truncated }) => {
+            let _ = write!(
+                out,
+                "<p>As read from <code>{}</code>{}:</p><pre class=\"xml\" tabindex=\"0\" \
+                 aria-label=\"XML of the source record\"><code>{}</code></pre>",
+                esc(&location.file),
+                if truncated { " (the first 64 KiB)" } else { "" },
+                esc(&text)
+            );
+        }
+        Err(e) => {
+            let _ = write!(out, "<p class=\"note\">{}</p>", esc(&e.to_string()));
+        }
+    }
+    out.push_str("</section>");
+}
+
+/// `10 $aTitle $cStatement` with the subfield codes marked.
+fn marc_subfields(rest: &str) -> String {
+    let mut out = String::new();
+    for (i, part) in rest.split('$').enumerate() {
+        if i == 0 {
+            out.push_str(&esc(part));
+            continue;
+        }
+        let mut chars = part.chars();
+        if let Some(code) = chars.next() {
+            let _ = write!(
+                out,
+                "<b class=\"sf\">${}</b>{}",
+                esc(&code.to_string()),
+                esc(chars.as_str())
+            );
+        }
+    }
+    out
+}
+
+fn bridges_html(
+    ask: &Ask<'_>,
+    iri: &str,
+    bridges: &[(String, &'static str)],
+    labels: &mut Labels,
+    out: &mut String,
+) {
+    for (b, _) in bridges.iter().take(100) {
+        labels.fill_iri(ask.site.store(), ask.site.vocab(), &ask.langs, b);
+    }
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"bridges-h\"><h2 id=\"bridges-h\">Headings that lead here</h2>\
+         <p>{} heading{} as written in the records reconciled to <code>{}</code>:</p><ul class=\"bridges\">",
+        group(bridges.len() as i64),
+        if bridges.len() == 1 { "" } else { "s" },
+        esc(iri)
+    );
+    for (b, how) in bridges.iter().take(100) {
+        let _ = write!(
+            out,
+            "<li>{} <small>({how})</small></li>",
+            iri_link(b, labels)
+        );
+    }
+    if bridges.len() > 100 {
+        out.push_str("<li>…</li>");
+    }
+    out.push_str("</ul></section>");
+}
+
+/// A facet: its parameter, its name, and its values with their counts.
+type Facet = (&'static str, &'static str, Vec<(String, usize)>);
+
+/// One item linking to the resource.
+#[derive(Default)]
+struct Item {
+    described: bool,
+    iri: String,
+    graph: String,
+    collection: String,
+    institution: String,
+    relations: Vec<String>,
+    types: Vec<String>,
+    date: Option<String>,
+}
+
+/// The facet filters of the request: (parameter, value).
+fn filters<'a>(ask: &'a Ask<'_>) -> Vec<(&'static str, &'a str)> {
+    ["inst", "coll", "type", "decade"]
+        .into_iter()
+        .filter_map(|k| ask.param(k).map(|v| (k, v)))
+        .collect()
+}
+
+/// `/resource?iri=…` with `filters`, and `page`.
+fn href(iri: &str, filters: &[(&str, &str)], page: usize) -> String {
+    let mut out = resource_href(iri);
+    for (k, v) in filters {
+        let _ = write!(out, "&{k}={}", url_encode(v));
+    }
+    if page > 1 {
+        let _ = write!(out, "&page={page}");
+    }
+    out
+}
+
+/// Finds the items that link to `iri` (directly or through `bridges`), or a collection's or
+/// institution's records, by scanning the index of the quads whose object it is: no join, no
+/// lookup per item for the count and the institution and collection facets. A subject counts
+/// as an item unless the predicate is one that only nodes inside a record use for it
+/// ([`NOT_ITEM`]: a qualified attribution's `prov:agent`, a concept's SKOS mapping). The
+/// collection comes from the graph name (`{base}graph/{collection}/{id}`), the institution from
+/// the collection. For a collection or institution, the scan is over the provenance
+/// (`dcterms:isPartOf`, `prov:wasAttributedTo`) and the item of a record graph is looked up
+/// only when shown or counted for the type and date facets. Facet filters on type and date need
+/// a lookup per item. At most [`COUNT_CAP`] items (then `true`: there are more).
+fn find_items(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    filters: &[(&str, &str)],
+    scan_limit: usize,
+) -> Result<(Vec<Item>, bool), Failure> {
+    let site = ask.site;
+    let store = site.store();
+    let storage = |e: oxigraph::store::StorageError| Failure::Storage(e.to_string());
+    let mut items: Vec<Item> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut more = false;
+    let mut consider = |item: Option<NamedNode>, g: NamedNode, rel: &str| -> bool {
+        let key = item.as_ref().map_or(g.as_str(), |i| i.as_str()).to_string();
+        if let Some(i) = index.get(&key) {
+            if !items[*i].relations.iter().any(|r| r == rel) {
+                items[*i].relations.push(rel.to_string());
+            }
+            return true;
+        }
+        let Some((collection, _)) = site.graph_parts(g.as_str()) else {
+            return true;
+        };
+        let institution = site.institution_of(&collection).unwrap_or_default();
+        let mut candidate = Item {
+            iri: item.map(NamedNode::into_string).unwrap_or_default(),
+            graph: g.into_string(),
+            collection,
+            institution,
+            relations: vec![rel.to_string()],
+            ..Item::default()
+        };
+        for (k, v) in filters {
+            let keep = match *k {
+                "coll" => candidate.collection == *v,
+                "inst" => candidate.institution == *v,
+                "type" => {
+                    describe_item(site, &mut candidate);
+                    candidate.types.iter().any(|t| t == v)
+                }
+                "decade" => {
+                    describe_item(site, &mut candidate);
+                    candidate.date.as_deref().and_then(decade).as_deref() == Some(*v)
+                }
+                _ => true,
+            };
+            if !keep {
+                return true;
+            }
+        }
+        if items.len() == scan_limit {
+            more = true;
+            return false;
+        }
+        index.insert(key, items.len());
+        items.push(candidate);
+        true
+    };
+    match kind {
+        "Collection" | "Institution" => {
+            let p = if kind == "Collection" {
+                "http://purl.org/dc/terms/isPartOf"
+            } else {
+                "http://www.w3.org/ns/prov#wasAttributedTo"
+            };
+            for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
+                let quad = quad.map_err(storage)?;
+                if let NamedOrBlankNode::NamedNode(g) = quad.subject {
+                    if !consider(None, g, p) {
+                        break;
+                    }
+                }
+            }
+        }
+        _ => {
+            let targets = std::iter::once(iri).chain(bridges.iter().map(|(b, _)| b.as_str()));
+            'targets: for target in targets {
+                for quad in store.quads_for_pattern(None, None, Some(nn(target).into()), None) {
+                    let quad = quad.map_err(storage)?;
+                    if NOT_ITEM.contains(&quad.predicate.as_str()) {
+                        continue;
+                    }
+                    let (NamedOrBlankNode::NamedNode(item), GraphName::NamedNode(g)) =
+                        (quad.subject, quad.graph_name)
+                    else {
+                        continue;
+                    };
+                    if !consider(Some(item), g, quad.predicate.as_str()) {
+                        break 'targets;
+                    }
+                }
+            }
+        }
+    }
+    Ok((items, more))
+}
+
+/// How many items [`find_items`] would find without filters (up to [`COUNT_CAP`]; `true`: more),
+/// counted by a SPARQL query over the same index scan, which joins nothing and decodes no term.
+fn count_items(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+) -> Result<(usize, bool), Failure> {
+    let x = iri_ref(iri)?;
+    let core = match kind {
+        "Collection" => format!("GRAPH ?pg {{ ?g <http://purl.org/dc/terms/isPartOf> {x} }}"),
+        "Institution" => {
+            format!("GRAPH ?pg {{ ?g <http://www.w3.org/ns/prov#wasAttributedTo> {x} }}")
+        }
+        _ => {
+            let mut values = x.clone();
+            for (b, _) in bridges {
+                values.push(' ');
+                values.push_str(&iri_ref(b)?);
+            }
+            let not_item: Vec<String> = NOT_ITEM.iter().map(|p| format!("<{p}>")).collect();
+            format!(
+                "VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
+                 FILTER(?rel NOT IN ({}))",
+                not_item.join(", ")
+            )
+        }
+    };
+    let query = crate::sparql::Query::parse(&format!(
+        "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?item ?g WHERE {{ {core} }} LIMIT {} }} }}",
+        COUNT_CAP + 1
+    ))
+    .map_err(|e| Failure::Storage(e.to_string()))?;
+    let options = crate::sparql::QueryOptions::default().with_timeout(ask.site.timeout);
+    let answer = crate::sparql::solutions(ask.site.store(), &query, &options)
+        .map_err(|e| Failure::Storage(e.to_string()))?;
+    let n = match answer.rows.first().and_then(|r| r.first()) {
+        Some(Some(Term::Literal(l))) => l.value().parse().unwrap_or(0),
+        _ => 0,
+    };
+    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
+}
+
+/// Predicates whose subject is a node inside a record, not the record's item.
+const NOT_ITEM: [&str; 5] = [
+    "http://www.w3.org/2004/02/skos/core#exactMatch",
+    "http://www.w3.org/2004/02/skos/core#broadMatch",
+    "http://www.w3.org/2004/02/skos/core#inScheme",
+    "http://www.w3.org/2002/07/owl#sameAs",
+    "http://www.w3.org/ns/prov#agent",
+];
+
+/// The item of a record found through its graph (collection and institution pages): the
+/// resource its provenance says the graph `cw:describes`.
+fn resolve_item(site: &super::Site, item: &mut Item) {
+    if !item.iri.is_empty() {
+        return;
+    }
+    let Some((_, pg)) = site.graph_parts(&item.graph) else {
+        return;
+    };
+    let found = site
+        .store()
+        .quads_for_pattern(
+            Some(nn(&item.graph).into()),
+            Some(nn(CW_DESCRIBES)),
+            None,
+            Some(GraphNameRef::NamedNode(nn(&pg))),
+        )
+        .next()
+        .and_then(Result::ok);
+    if let Some(Term::NamedNode(n)) = found.map(|q| q.object) {
+        item.iri = n.into_string();
+    }
+}
+
+/// Reads an item's types (`rdf:type`, `dcterms:type` IRIs) and first `dcterms:date` from its
+/// graph, once.
+fn describe_item(site: &super::Site, item: &mut Item) {
+    if item.described {
+        return;
+    }
+    item.described = true;
+    resolve_item(site, item);
+    let store = site.store();
+    let graph = GraphNameRef::NamedNode(nn(&item.graph));
+    let subject = nn(&item.iri);
+    for p in [RDF_TYPE, "http://purl.org/dc/terms/type"] {
+        for quad in store
+            .quads_for_pattern(Some(subject.into()), Some(nn(p)), None, Some(graph))
+            .filter_map(Result::ok)
+        {
+            if let Term::NamedNode(t) = quad.object {
+                if !item.types.iter().any(|x| x == t.as_str()) {
+                    item.types.push(t.into_string());
+                }
+            }
+        }
+    }
+    item.date = store
+        .quads_for_pattern(
+            Some(subject.into()),
+            Some(nn("http://purl.org/dc/terms/date")),
+            None,
+            Some(graph),
+        )
+        .filter_map(Result::ok)
+        .find_map(|q| match q.object {
+            Term::Literal(l) => Some(l.value().to_string()),
+            _ => None,
+        });
+}
+
+fn across(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    labels: &mut Labels,
+    out: &mut String,
+) -> Result<(), Failure> {
+    let filters = filters(ask);
+    for (k, v) in &filters {
+        if *k != "decade" {
+            iri_ref(v)?;
+        }
+    }
+    let page = ask.page();
+    let skip = (page - 1) * PAGE_SIZE;
+    // Without filters the items are counted by a query that joins nothing, and only those
+    // counted for the facets and shown are read; with filters every item is read and tested.
+    let (mut items, total, more) = if filters.is_empty() {
+        let (total, more) = count_items(ask, iri, kind, bridges)?;
+        let (items, _) = find_items(
+            ask,
+            iri,
+            kind,
+            bridges,
+            &[],
+            FACET_CAP.max(skip + PAGE_SIZE),
+        )?;
+        (items, total, more)
+    } else {
+        let (items, more) = find_items(ask, iri, kind, bridges, &filters, COUNT_CAP)?;
+        let total = items.len();
+        (items, total, more)
+    };
+    if items.is_empty() && filters.is_empty() {
+        return Ok(());
+    }
+    let store = ask.site.store();
+    for (i, item) in items.iter_mut().enumerate() {
+        if i < FACET_CAP || (i >= skip && i < skip + PAGE_SIZE) {
+            describe_item(ask.site, item);
+        }
+    }
+    let typed = items.len().min(FACET_CAP);
+    // Facets over the items counted.
+    let mut facets: Vec<Facet> = Vec::new();
+    for (param, name) in [
+        ("inst", "Institution"),
+        ("coll", "Collection"),
+        ("type", "Type"),
+        ("decade", "Date"),
+    ] {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        for item in &items[..typed] {
+            let values: Vec<String> = match param {
+                "inst" => vec![item.institution.clone()],
+                "coll" => vec![item.collection.clone()],
+                "type" => item.types.clone(),
+                _ => item.date.as_deref().and_then(decade).into_iter().collect(),
+            };
+            for v in values {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts.truncate(20);
+        if param != "decade" {
+            for (v, _) in &counts {
+                labels.fill_iri(store, ask.site.vocab(), &ask.langs, v);
+            }
+        }
+        facets.push((param, name, counts));
+    }
+    let shown_total = if more {
+        format!("more than {}", group(COUNT_CAP as i64))
+    } else {
+        group(total as i64)
+    };
+    let institutions = facets[0].2.len();
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">Across \
+         institutions</h2><p class=\"count\" role=\"status\">{shown_total} item{} from {}{} institution{}{}.</p>",
+        if total == 1 && !more { "" } else { "s" },
+        if typed < total { "at least " } else { "" },
+        institutions,
+        if institutions == 1 { "" } else { "s" },
+        if typed < total {
+            format!(" (the facets count the first {})", group(typed as i64))
+        } else {
+            String::new()
+        }
+    );
+    out.push_str("<div class=\"facets-and-items\"><nav class=\"facets\" aria-label=\"Facets\">");
+    if !filters.is_empty() {
+        let _ = write!(
+            out,
+            "<p><a href=\"{}\">Clear all filters</a></p>",
+            esc(&href(iri, &[], 1))
+        );
+    }
+    for (param, name, counts) in &facets {
+        if counts.is_empty() {
+            continue;
+        }
+        let _ = write!(
+            out,
+            "<h3 id=\"facet-{param}\">{name}</h3><ul aria-labelledby=\"facet-{param}\">"
+        );
+        for (value, n) in counts {
+            let active = filters.iter().any(|(k, v)| k == param && v == value);
+            let shown = if *param == "decade" {
+                esc(value)
+            } else {
+                esc(labels
+                    .get(value)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| {
+                        crate::sparql::abbreviate(value).unwrap_or_else(|| value.clone())
+                    })
+                    .as_str())
+            };
+            let mut next: Vec<(&str, &str)> = filters
+                .iter()
+                .filter(|(k, _)| k != param)
+                .copied()
+                .collect();
+            if !active {
+                next.push((param, value));
+            }
+            let _ = write!(
+                out,
+                "<li><a href=\"{}\"{}>{shown} <span class=\"n\">{}</span>{}</a></li>",
+                esc(&href(iri, &next, 1)),
+                if active {
+                    " aria-current=\"true\" class=\"active\""
+                } else {
+                    ""
+                },
+                group(*n as i64),
+                if active {
+                    "<span class=\"visually-hidden\"> (selected: remove this filter)</span>"
+                } else {
+                    ""
+                }
+            );
+        }
+        out.push_str("</ul>");
+    }
+    out.push_str("</nav>");
+
+    // One page of items.
+    let shown: Vec<&Item> = items.iter().skip(skip).take(PAGE_SIZE).collect();
+    let title_p = nn("http://purl.org/dc/terms/title");
+    let mut titles: HashMap<&str, String> = HashMap::new();
+    for item in &shown {
+        let graph = GraphNameRef::NamedNode(nn(&item.graph));
+        if let Some(Term::Literal(l)) = store
+            .quads_for_pattern(Some(nn(&item.iri).into()), Some(title_p), None, Some(graph))
+            .next()
+            .and_then(Result::ok)
+            .map(|q| q.object)
+        {
+            titles.insert(&item.iri, l.value().to_string());
+        }
+        for v in [&item.collection, &item.institution]
+            .into_iter()
+            .chain(item.types.iter())
+        {
+            labels.fill_iri(store, ask.site.vocab(), &ask.langs, v);
+        }
+    }
+    out.push_str(
+        "<div class=\"items\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" \
+         aria-labelledby=\"across-h scroll-hint\"><table class=\"items\"><thead><tr><th scope=\"col\">Item</th>\
+         <th scope=\"col\">Institution</th><th scope=\"col\">Collection</th>\
+         <th scope=\"col\">Type</th><th scope=\"col\">Date</th><th scope=\"col\">Links as</th>\
+         </tr></thead><tbody>",
+    );
+    for item in &shown {
+        let title = titles
+            .get(item.iri.as_str())
+            .cloned()
+            .unwrap_or_else(|| item.iri.clone());
+        let _ = write!(
+            out,
+            "<tr><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&resource_href(&item.iri)),
+            esc(&title),
+            iri_link(&item.institution, labels),
+            iri_link(&item.collection, labels),
+            item.types
+                .iter()
+                .map(|t| iri_link(t, labels))
+                .collect::<Vec<_>>()
+                .join(", "),
+            esc(item.date.as_deref().unwrap_or("")),
+            item.relations
+                .iter()
+                .map(|r| predicate(r))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    out.push_str("</tbody></table></div>");
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    if pages > 1 {
+        out.push_str("<nav class=\"pager\" aria-label=\"Item pages\"><ul>");
+        if page > 1 {
+            let _ = write!(
+                out,
+                "<li><a rel=\"prev\" href=\"{}\">Previous page</a></li>",
+                esc(&href(iri, &filters, page - 1))
+            );
+        }
+        let _ = write!(
+            out,
+            "<li aria-current=\"page\">Page {page} of {}{}</li>",
+            group(pages as i64),
+            if more { "+" } else { "" }
+        );
+        if page < pages {
+            let _ = write!(
+                out,
+                "<li><a rel=\"next\" href=\"{}\">Next page</a></li>",
+                esc(&href(iri, &filters, page + 1))
+            );
+        }
+        out.push_str("</ul></nav>");
+    }
+    let _ = write!(
+        out,
+        "<p class=\"note\">The same list in SPARQL: <a href=\"/workbench?query={}\">open in the \
+         workbench</a>.</p></div></div></section>",
+        url_encode(&same_in_sparql(iri, kind))
+    );
+    Ok(())
+}
+
+/// The query that lists the same items (the first 100), for the workbench.
+fn same_in_sparql(iri: &str, kind: &str) -> String {
+    let link = match kind {
+        "Collection" => format!("GRAPH ?pg {{ ?g dcterms:isPartOf <{iri}> ; cw:describes ?item }}"),
+        "Institution" => format!(
+            "GRAPH ?pg {{ ?g prov:wasAttributedTo <{iri}> ; cw:describes ?item }}"
+        ),
+        _ => format!(
+            "{{ GRAPH ?g {{ ?item ?rel <{iri}> }} }}\n  UNION {{ ?b skos:exactMatch|skos:broadMatch|owl:sameAs <{iri}> .\n          GRAPH ?g {{ ?item ?rel ?b }} }}\n  GRAPH ?pg {{ ?g cw:describes ?item }}"
+        ),
+    };
+    format!(
+        "PREFIX cw: <https://w3id.org/crosswalk/vocab#>\nPREFIX dcterms: <{DCTERMS}>\n\
+         PREFIX owl: <http://www.w3.org/2002/07/owl#>\nPREFIX prov: <http://www.w3.org/ns/prov#>\n\
+         PREFIX skos: <{SKOS}>\nSELECT DISTINCT ?item ?collection WHERE {{\n  {link}\n  \
+         GRAPH ?pg {{ ?g dcterms:isPartOf ?collection }}\n}}\nLIMIT 100\n"
+    )
+}
+
+/// `1951`, `1951-05-01`, `c1951` → `1950s`.
+fn decade(date: &str) -> Option<String> {
+    let digits: String = date
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take(4)
+        .collect();
+    (digits.len() == 4 && digits.chars().all(|c| c.is_ascii_digit()))
+        .then(|| format!("{}0s", &digits[..3]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decades() {
+        assert_eq!(decade("1951").as_deref(), Some("1950s"));
+        assert_eq!(decade("c1983.").as_deref(), Some("1980s"));
+        assert_eq!(decade("n.d."), None);
+        assert_eq!(
+            href("http://e/x", &[("coll", "http://e/c")], 2),
+            "/resource?iri=http%3A%2F%2Fe%2Fx&coll=http%3A%2F%2Fe%2Fc&page=2"
+        );
+    }
+}
