@@ -300,8 +300,7 @@ impl Pipeline {
     /// The provenance graph of a record.
     pub fn provenance_graph(&self, collection: &str, record_id: &str) -> Option<NamedNode> {
         let g = record_graph(&self.config.base, collection, record_id)?;
-        let tail = &g.as_str()[self.config.base.len() + "graph/".len()..];
-        NamedNode::new(format!("{}provenance/{tail}", self.config.base)).ok()
+        Some(beside(&self.config.base, &g, "provenance"))
     }
 
     /// Runs every collection (or those `options` names), writes the reports, and returns the
@@ -983,8 +982,7 @@ impl<R: Source> RecordMaker<'_, R> {
         }
         // A deleted record counts as seen: --prune has nothing more to do with it.
         seen.insert(key(graph.as_str()));
-        let tail = &graph.as_str()[self.base.len() + "graph/".len()..];
-        let provenance = NamedNode::new_unchecked(format!("{}provenance/{tail}", self.base));
+        let provenance = beside(self.base, &graph, "provenance");
         match self.store.record_state(graph.as_ref(), provenance.as_ref()) {
             Ok(Some(_)) => Made::Delete(graph, provenance),
             _ => Made::AlreadyGone,
@@ -1017,8 +1015,7 @@ impl<R: Source> RecordMaker<'_, R> {
                 loc,
             );
         };
-        let tail = &graph.as_str()[self.base.len() + "graph/".len()..];
-        let provenance = NamedNode::new_unchecked(format!("{}provenance/{tail}", self.base));
+        let provenance = beside(self.base, &graph, "provenance");
         if let Some((i, n)) = self.shard {
             if shard_of(graph.as_str(), n) != i {
                 return Made::OtherShard;
@@ -1090,7 +1087,7 @@ impl<R: Source> RecordMaker<'_, R> {
         }
         // Provenance.
         let p = GraphName::NamedNode(provenance.clone());
-        let source = NamedNode::new_unchecked(format!("{}source/{tail}", self.base));
+        let source = beside(self.base, &graph, "source");
         let mut add = |s: &NamedNode, pr: NamedNodeRef<'_>, o: Term| {
             quads.push(Quad::new(s.clone(), pr, o, p.clone()));
         };
@@ -1197,6 +1194,13 @@ fn plan_files<R: Source>(base: &str, c: &Collection, files: &[PathBuf], n: u64) 
         );
     }
     sizes
+}
+
+/// The IRI beside a record graph `{base}graph/{collection}/{id}` under another first segment:
+/// its provenance graph (`provenance`) or its source record (`source`).
+fn beside(base: &str, graph: &NamedNode, segment: &str) -> NamedNode {
+    let tail = &graph.as_str()[base.len() + "graph/".len()..];
+    NamedNode::new_unchecked(format!("{base}{segment}/{tail}"))
 }
 
 /// `{file stem}-{record number}` for a record without an id of its own.
