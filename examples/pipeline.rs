@@ -81,7 +81,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         } ORDER BY ?title"#;
     let results = SparqlEvaluator::new()
         .parse_query(query)?
-        .on_store(pipeline.store().oxigraph())
+        .on_store(
+            pipeline
+                .store()
+                .embedded()
+                .expect("an embedded store")
+                .oxigraph(),
+        )
         .execute()?;
     if let QueryResults::Solutions(rows) = results {
         for row in rows {
