@@ -4,7 +4,9 @@
 #   libclang-dev, g++, make: oxigraph builds RocksDB from C++ and binds it with bindgen;
 #   libxml2-utils (xmllint): independent element counts in the EAD/DC corpus tests;
 #   yaz (yaz-marcdump): the oracle cross-checks of the MARC tests;
-#   curl: the SPARQL endpoint test script.
+#   curl: the SPARQL endpoint test script;
+#   virtuoso-opensource (Virtuoso 7: virtuoso-t, isql-vt): the remote-store tests start one on
+#   loopback with a throw-away database (tests/remote.rs, docs/remote-store.md).
 set -euo pipefail
 need=()
 dpkg -s libclang-dev >/dev/null 2>&1 || need+=(libclang-dev)
@@ -13,6 +15,7 @@ command -v make >/dev/null 2>&1 || need+=(make)
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v yaz-marcdump >/dev/null 2>&1 || need+=(yaz)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi
