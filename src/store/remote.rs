@@ -363,7 +363,7 @@ impl RemoteStore {
         }
         for op in ops {
             match op {
-                Op::Put(r) => {
+                Op::Put(r, _) => {
                     let (mut record, mut provenance) = (Vec::new(), Vec::new());
                     for q in &r.quads {
                         if q.graph_name == GraphName::NamedNode(r.provenance.clone()) {
@@ -554,14 +554,15 @@ fn json_term(v: &serde_json::Value) -> Option<Term> {
 
 /// One record write or removal.
 enum Op {
-    Put(RecordGraphs),
+    /// A record to write, and whether the store does not hold it yet.
+    Put(RecordGraphs, bool),
     Remove(NamedNode, NamedNode),
 }
 
 impl Op {
     fn graph(&self) -> &NamedNode {
         match self {
-            Op::Put(r) => &r.graph,
+            Op::Put(r, _) => &r.graph,
             Op::Remove(g, _) => g,
         }
     }
@@ -569,7 +570,8 @@ impl Op {
 
 /// The SPARQL Update request of a batch, four operations whatever its size (servers limit the
 /// size of what one request compiles to): delete the provenance graphs, then the record graphs
-/// (of records written and removed), then insert the record graphs, then the provenance graphs.
+/// (of records replaced and removed; a new record has nothing to delete, and the request is
+/// atomic on the server, as SPARQL 1.1 Update asks), then insert the record graphs, then the provenance graphs.
 /// `INSERT DATA` unless a graph holds blank nodes (which some servers, Virtuoso among them, refuse
 /// there): then `INSERT { … } WHERE { }`.
 fn batch_update(ops: &[Op]) -> String {
@@ -578,9 +580,11 @@ fn batch_update(ops: &[Op]) -> String {
     let mut blank = false;
     for op in ops {
         match op {
-            Op::Put(r) => {
-                drop_provenance.push_str(&format!(" {}", r.provenance));
-                drop_records.push_str(&format!(" {}", r.graph));
+            Op::Put(r, new) => {
+                if !new {
+                    drop_provenance.push_str(&format!(" {}", r.provenance));
+                    drop_records.push_str(&format!(" {}", r.graph));
+                }
                 for (graph, text) in [(&r.graph, &mut records), (&r.provenance, &mut provenance)] {
                     text.push_str(&format!("GRAPH {graph} {{\n"));
                     for q in &r.quads {
@@ -606,13 +610,14 @@ fn batch_update(ops: &[Op]) -> String {
         )
     };
     let mut out = Vec::new();
-    let removes_only = records.is_empty();
-    if removes_only {
+    if records.is_empty() {
         out.push(delete(&drop_records));
         out.push(delete(&drop_provenance));
     } else {
-        out.push(delete(&drop_provenance));
-        out.push(delete(&drop_records));
+        if !drop_records.is_empty() {
+            out.push(delete(&drop_provenance));
+            out.push(delete(&drop_records));
+        }
         let (open, close) = if blank {
             ("INSERT {\n", "} WHERE { }")
         } else {
@@ -837,7 +842,7 @@ impl RemoteWriter {
             self.pending.push(op);
             return self.stop();
         }
-        if let Op::Put(r) = &op {
+        if let Op::Put(r, _) = &op {
             self.pending_quads += r.quads.len();
         }
         self.pending.push(op);
@@ -886,11 +891,11 @@ impl RemoteWriter {
 
 impl RecordWriter for RemoteWriter {
     fn insert_new(&mut self, record: RecordGraphs) -> Result<(), StoreError> {
-        self.push(Op::Put(record))
+        self.push(Op::Put(record, true))
     }
 
     fn replace(&mut self, record: RecordGraphs) -> Result<(), StoreError> {
-        self.push(Op::Put(record))
+        self.push(Op::Put(record, false))
     }
 
     fn remove(&mut self, graph: NamedNode, provenance: NamedNode) -> Result<(), StoreError> {
@@ -929,7 +934,8 @@ mod tests {
                 Quad::new(g.clone(), t, oxrdf::Literal::from("y"), g.clone()),
             ],
         };
-        let u = batch_update(&[Op::Put(r)]);
+        assert!(!batch_update(&[Op::Put(r.clone(), true)]).contains("DELETE"));
+        let u = batch_update(&[Op::Put(r, false)]);
         let at = |s: &str| u.find(s).unwrap_or_else(|| panic!("{s} in {u}"));
         assert!(
             at("{ <https://e.org/provenance") < at("{ <https://e.org/graph"),
