@@ -84,7 +84,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let options = QueryOptions::default();
     let stdout = &mut std::io::stdout().lock();
     answer(
-        pipeline.store().oxigraph(),
+        pipeline
+            .store()
+            .embedded()
+            .expect("an embedded store")
+            .oxigraph(),
         &query,
         &options,
         Format::Table,

@@ -3,8 +3,8 @@
 //!
 //! A [`Pipeline`] reads each collection's files, streaming; a worker thread parses, checksums,
 //! skips unchanged records, maps the rest and builds their quads while the calling thread writes
-//! them ([`crate::store::StoreWriter`]: bulk loader for new records, transactions for replaced
-//! ones). Every input record is accounted for: written, unchanged, or quarantined with its
+//! them through the store's [`crate::store::RecordWriter`] (embedded: bulk loader for new
+//! records, transactions for replaced ones; remote: batched SPARQL Update or Graph Store requests). Every input record is accounted for: written, unchanged, or quarantined with its
 //! diagnostic ([`report`]).
 //!
 //! ```no_run
@@ -20,7 +20,7 @@
 pub mod config;
 pub mod report;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::File;
 use std::hash::{Hash, Hasher};
 use std::io::BufReader;
@@ -41,7 +41,8 @@ use crate::crosswalk::{
     RecordContext, RecordOutput, Source,
 };
 use crate::diagnostic::{Diagnostic, Location, Severity};
-use crate::store::{RecordGraphs, Store, StoreError, StoreWriter};
+use crate::store::remote::RemoteStore;
+use crate::store::{RecordGraphs, RecordState, RecordStore, RecordWriter, Store, StoreError};
 use crate::vocab::{cw, dcmitype, dcterms, foaf, ns, prov};
 use crate::{dc, ead, marc};
 
@@ -113,7 +114,7 @@ impl Default for RunOptions {
 /// A loaded configuration: its store, crosswalks and vocabularies, ready to run.
 pub struct Pipeline {
     config: RunConfig,
-    store: Store,
+    store: Box<dyn RecordStore>,
     mappings: Vec<Arc<AnyMapping>>,
     /// Per collection: what its output depends on besides its records.
     fingerprints: Vec<String>,
@@ -140,15 +141,23 @@ pub const TOOL: &str = concat!("crosswalk ", env!("CARGO_PKG_VERSION"));
 impl Pipeline {
     /// Opens the configuration's store and loads its crosswalks and vocabularies.
     pub fn new(config: RunConfig) -> Result<Self, RunError> {
-        let store = match &config.store {
-            StoreTarget::Disk(p) => Store::open(p)?,
-            StoreTarget::Memory => Store::memory()?,
+        let store: Box<dyn RecordStore> = match &config.store {
+            StoreTarget::Disk(p) => Box::new(Store::open(p)?),
+            StoreTarget::Memory => Box::new(Store::memory()?),
+            StoreTarget::Remote(r) => Box::new(RemoteStore::new(r.clone())),
         };
-        Self::with_store(config, store)
+        Self::with_boxed_store(config, store)
     }
 
     /// Like [`Pipeline::new`], into the store given (whatever the configuration says).
-    pub fn with_store(config: RunConfig, store: Store) -> Result<Self, RunError> {
+    pub fn with_store(
+        config: RunConfig,
+        store: impl RecordStore + 'static,
+    ) -> Result<Self, RunError> {
+        Self::with_boxed_store(config, Box::new(store))
+    }
+
+    fn with_boxed_store(config: RunConfig, store: Box<dyn RecordStore>) -> Result<Self, RunError> {
         let paths: Vec<&Path> = config
             .collections
             .iter()
@@ -267,9 +276,9 @@ impl Pipeline {
         })
     }
 
-    /// The store.
-    pub fn store(&self) -> &Store {
-        &self.store
+    /// The store (embedded or remote; [`RecordStore::embedded`] gives the oxigraph one).
+    pub fn store(&self) -> &dyn RecordStore {
+        &*self.store
     }
 
     /// The configuration.
@@ -422,7 +431,7 @@ impl Pipeline {
         };
         self.describe_consortium()?;
         let ctx = self.record_maker(i, m, false, None);
-        let mut writer = StoreWriter::new(&self.store);
+        let mut writer = self.store.record_writer(50_000);
         let mut cs = CollectionSummary {
             id: collection.to_string(),
             institution: self.config.collections[i].institution.clone(),
@@ -466,7 +475,8 @@ impl Pipeline {
         let base = &self.config.base;
         RecordMaker {
             mapping,
-            store: &self.store,
+            store: &*self.store,
+            states: None,
             store_empty,
             shard,
             collection: c,
@@ -511,7 +521,15 @@ impl Pipeline {
         let mut failed_files = 0u64;
         let mut seen: HashSet<u128> = HashSet::new();
         let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(8);
-        let maker = self.record_maker(i, m, store_empty, options.shard);
+        let mut maker = self.record_maker(i, m, store_empty, options.shard);
+        if !store_empty {
+            let shard = options.shard;
+            maker.states = self
+                .store
+                .collection_states(self.collection_iri(&c.id).as_ref(), &|g: &str| {
+                    shard.is_none_or(|(i, n)| shard_of(g, n) == i)
+                })?;
+        }
         let result: Result<(), RunError> = std::thread::scope(|scope| {
             let abort = &abort;
             let maker = &maker;
@@ -592,15 +610,13 @@ impl Pipeline {
                 }
                 seen
             });
-            let mut writer = StoreWriter::new(&self.store)
-                .records_per_commit(options.records_per_commit)
-                .bulk_limits(256, 2);
+            let mut writer = self.store.record_writer(options.records_per_commit);
             let mut out: Result<(), RunError> = Ok(());
             for batch in rx.iter() {
                 for msg in batch {
                     let step = self.take(
                         msg,
-                        &mut writer,
+                        &mut *writer,
                         &mut cs,
                         reports,
                         &progress,
@@ -636,7 +652,7 @@ impl Pipeline {
                     "not pruned: {failed_files} file(s) could not be read to their end"
                 ));
             } else {
-                let mut writer = StoreWriter::new(&self.store);
+                let mut writer = self.store.record_writer(50_000);
                 for (g, p) in self
                     .store
                     .collection_graphs(self.collection_iri(&c.id).as_ref())?
@@ -664,7 +680,7 @@ impl Pipeline {
     fn take(
         &self,
         msg: Msg,
-        writer: &mut StoreWriter<'_>,
+        writer: &mut dyn RecordWriter,
         cs: &mut CollectionSummary,
         reports: &mut report::Reports,
         progress: &report::Progress,
@@ -834,7 +850,7 @@ impl Pipeline {
             let mut used: Vec<NamedNode> = self.crosswalk_nodes.clone();
             used.extend(self.vocabularies.iter().map(|(_, v)| v.clone()));
             describe_run_start(
-                &self.store,
+                &*self.store,
                 &self.run,
                 &self.runs_graph(),
                 &self.started,
@@ -846,11 +862,6 @@ impl Pipeline {
         let g = GraphName::NamedNode(self.runs_graph());
         let s = NamedOrBlankNode::NamedNode(self.run.clone());
         let total = summary.total();
-        let mut t = self
-            .store
-            .oxigraph()
-            .start_transaction()
-            .map_err(StoreError::from)?;
         let quads = [
             Quad::new(
                 s.clone(),
@@ -880,8 +891,7 @@ impl Pipeline {
                 g,
             ),
         ];
-        t.extend(&quads);
-        t.commit().map_err(StoreError::from)?;
+        self.store.add_quads(&quads)?;
         Ok(())
     }
 }
@@ -890,7 +900,7 @@ impl Pipeline {
 const BATCH: usize = 256;
 
 fn describe_run_start(
-    store: &Store,
+    store: &dyn RecordStore,
     run: &NamedNode,
     graph: &NamedNode,
     started: &oxsdatatypes::DateTime,
@@ -915,10 +925,7 @@ fn describe_run_start(
     for u in used {
         quads.push(Quad::new(run.clone(), prov::USED, u.clone(), g.clone()));
     }
-    let mut t = store.oxigraph().start_transaction()?;
-    t.extend(&quads);
-    t.commit()?;
-    Ok(())
+    store.add_quads(&quads)
 }
 
 /// What the worker made of one record.
@@ -953,7 +960,9 @@ enum Msg {
 /// Everything needed to turn one record into its two graphs.
 struct RecordMaker<'a, R: Source> {
     mapping: &'a Mapping<R>,
-    store: &'a Store,
+    store: &'a dyn RecordStore,
+    /// The states of the collection's records, where the store gave them all at once.
+    states: Option<HashMap<String, RecordState>>,
     store_empty: bool,
     shard: Option<(u64, u64)>,
     collection: &'a Collection,
@@ -1036,6 +1045,8 @@ impl<R: Source> RecordMaker<'_, R> {
         drop(bytes);
         let state = if self.store_empty {
             None
+        } else if let Some(states) = &self.states {
+            states.get(graph.as_str()).cloned()
         } else {
             match self.store.record_state(graph.as_ref(), provenance.as_ref()) {
                 Ok(s) => s,

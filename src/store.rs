@@ -29,7 +29,10 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use std::collections::BTreeSet;
+pub mod digest;
+pub mod remote;
+
+use std::collections::{BTreeSet, HashMap};
 use std::mem;
 use std::path::{Path, PathBuf};
 
@@ -52,6 +55,131 @@ pub enum StoreError {
     /// Reading or writing failed.
     #[error("store: {0}")]
     Storage(#[from] StorageError),
+    /// The remote store failed (see [`remote::RemoteError`]).
+    #[error(transparent)]
+    Remote(#[from] remote::RemoteError),
+}
+
+/// What a run needs from a store: the embedded [`Store`] or a [`remote::RemoteStore`] (a SPARQL
+/// 1.1 Graph Store and Update server).
+pub trait RecordStore: std::fmt::Debug + Send + Sync {
+    /// Whether the store holds no record at all (then no record needs looking up).
+    fn is_empty(&self) -> Result<bool, StoreError>;
+
+    /// What the provenance graph `provenance` says of record graph `graph`: its checksum and
+    /// fingerprint, or `None` when the store does not hold the record.
+    fn record_state(
+        &self,
+        graph: NamedNodeRef<'_>,
+        provenance: NamedNodeRef<'_>,
+    ) -> Result<Option<RecordState>, StoreError>;
+
+    /// The states of every record graph of `collection` that `keep` accepts (by graph IRI), in
+    /// one request, where a look-up per record would be too slow (a remote store); `None` when
+    /// [`RecordStore::record_state`] is cheap.
+    fn collection_states(
+        &self,
+        _collection: NamedNodeRef<'_>,
+        _keep: &dyn Fn(&str) -> bool,
+    ) -> Result<Option<HashMap<String, RecordState>>, StoreError> {
+        Ok(None)
+    }
+
+    /// Every record graph of `collection` with its provenance graph.
+    fn collection_graphs(
+        &self,
+        collection: NamedNodeRef<'_>,
+    ) -> Result<Vec<(NamedNode, NamedNode)>, StoreError>;
+
+    /// Makes named graph `graph` hold exactly `quads` (their graph names are ignored); does
+    /// nothing when it holds them already. Returns whether it wrote.
+    fn set_graph(&self, graph: NamedNodeRef<'_>, quads: &[Quad]) -> Result<bool, StoreError>;
+
+    /// Adds quads (each names its graph) in one step.
+    fn add_quads(&self, quads: &[Quad]) -> Result<(), StoreError>;
+
+    /// A writer of record graphs; `records_per_commit` bounds what a killed run loses.
+    fn record_writer(&self, records_per_commit: usize) -> Box<dyn RecordWriter + '_>;
+
+    /// The embedded store, when this is one.
+    fn embedded(&self) -> Option<&Store> {
+        None
+    }
+}
+
+/// Writes records' two graphs, each record atomically or so that an interrupted write is
+/// re-written by the next run. Call [`RecordWriter::finish`] at the end.
+pub trait RecordWriter {
+    /// Writes a record the store does not hold.
+    fn insert_new(&mut self, record: RecordGraphs) -> Result<(), StoreError>;
+    /// Replaces both graphs of a record the store holds.
+    fn replace(&mut self, record: RecordGraphs) -> Result<(), StoreError>;
+    /// Removes both graphs of a record.
+    fn remove(&mut self, graph: NamedNode, provenance: NamedNode) -> Result<(), StoreError>;
+    /// Writes everything pending and ends the writer; returns the records written.
+    fn finish(self: Box<Self>) -> Result<u64, StoreError>;
+}
+
+impl RecordStore for Store {
+    fn is_empty(&self) -> Result<bool, StoreError> {
+        Store::is_empty(self)
+    }
+
+    fn record_state(
+        &self,
+        graph: NamedNodeRef<'_>,
+        provenance: NamedNodeRef<'_>,
+    ) -> Result<Option<RecordState>, StoreError> {
+        Store::record_state(self, graph, provenance)
+    }
+
+    fn collection_graphs(
+        &self,
+        collection: NamedNodeRef<'_>,
+    ) -> Result<Vec<(NamedNode, NamedNode)>, StoreError> {
+        Store::collection_graphs(self, collection)
+    }
+
+    fn set_graph(&self, graph: NamedNodeRef<'_>, quads: &[Quad]) -> Result<bool, StoreError> {
+        Store::set_graph(self, graph, quads)
+    }
+
+    fn add_quads(&self, quads: &[Quad]) -> Result<(), StoreError> {
+        let mut t = self.inner.start_transaction()?;
+        t.extend(quads);
+        t.commit()?;
+        Ok(())
+    }
+
+    fn record_writer(&self, records_per_commit: usize) -> Box<dyn RecordWriter + '_> {
+        Box::new(
+            StoreWriter::new(self)
+                .records_per_commit(records_per_commit)
+                .bulk_limits(256, 2),
+        )
+    }
+
+    fn embedded(&self) -> Option<&Store> {
+        Some(self)
+    }
+}
+
+impl RecordWriter for StoreWriter<'_> {
+    fn insert_new(&mut self, record: RecordGraphs) -> Result<(), StoreError> {
+        StoreWriter::insert_new(self, record)
+    }
+
+    fn replace(&mut self, record: RecordGraphs) -> Result<(), StoreError> {
+        StoreWriter::replace(self, record)
+    }
+
+    fn remove(&mut self, graph: NamedNode, provenance: NamedNode) -> Result<(), StoreError> {
+        StoreWriter::remove(self, graph, provenance)
+    }
+
+    fn finish(self: Box<Self>) -> Result<u64, StoreError> {
+        StoreWriter::finish(*self)
+    }
 }
 
 /// The embedded oxigraph store.

@@ -45,7 +45,7 @@ fn the_example_consortium_meets_across_three_institutions() {
     assert_eq!(summary.exit_code(), 0, "{}", summary.to_text());
     assert_eq!(total.read, total.written, "{}", summary.to_text());
     assert_eq!(summary.collections.len(), 4);
-    let store = pipeline.store();
+    let store = pipeline.store().embedded().unwrap();
 
     let all = [
         "\"Bentley Historical Library, University of Michigan\"",

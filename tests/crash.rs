@@ -11,12 +11,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crosswalk::marc::iso2709::Writer;
-use crosswalk::marc::{RecordBuf, Tag};
 use crosswalk::store::Store;
 
+#[path = "support/generate.rs"]
+mod generate;
 #[path = "support/sparql.rs"]
 mod sparql;
+use generate::write_marc;
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 const BASE: &str = "https://crash.example.org/";
@@ -26,34 +27,6 @@ fn env_or(name: &str, default: u64) -> u64 {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(default)
-}
-
-/// Small generated records: 001, 008, 100, 245, 260, 650 (subjects from a short list, so that
-/// reconciliation has work).
-fn write_input(path: &Path, n: u64) {
-    const SUBJECTS: &[&str] = &["Slavery", "Music", "Labor", "Virginia", "African Americans"];
-    let mut w = Writer::new(Vec::with_capacity(n as usize * 300));
-    let mut rec = RecordBuf::new();
-    for i in 0..n {
-        rec.clear();
-        rec.push_control_field(Tag::parse("001").unwrap(), &format!("crash{i:07}"));
-        rec.push_control_field(
-            Tag::parse("008").unwrap(),
-            &format!("850101s{:04}    vau           000 0 eng d", 1900 + i % 120),
-        );
-        rec.push_data_field(Tag::parse("100").unwrap(), '1', ' ');
-        rec.push_subfield('a', &format!("Author {}, A.", i % 5000));
-        rec.push_data_field(Tag::parse("245").unwrap(), '1', '0');
-        rec.push_subfield('a', &format!("Title number {i} :"));
-        rec.push_subfield('b', "a generated record.");
-        rec.push_data_field(Tag::parse("260").unwrap(), ' ', ' ');
-        rec.push_subfield('b', "Publisher,");
-        rec.push_subfield('c', &format!("{}.", 1900 + i % 120));
-        rec.push_data_field(Tag::parse("650").unwrap(), ' ', '0');
-        rec.push_subfield('a', SUBJECTS[(i % SUBJECTS.len() as u64) as usize]);
-        w.write_record(&rec).unwrap();
-    }
-    std::fs::write(path, w.into_inner()).unwrap();
 }
 
 /// Per named graph, an order-independent digest of its quads and their count; the two
@@ -123,7 +96,7 @@ fn killed_runs_leave_whole_graphs_and_a_rerun_completes_them() {
     eprintln!("crash test: {records} records, {kills} kills, CROSSWALK_CRASH_SEED={seed}");
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    write_input(&d.join("input.mrc"), records);
+    write_marc(&d.join("input.mrc"), records, "crash");
     std::fs::write(
         d.join("crash.toml"),
         format!(

@@ -8,6 +8,8 @@
 #   chromium, chromium-driver, nodejs, npm: the browser tests of the pages (tests/browser/), which
 #   drive Debian's Chromium headless with playwright-core and check it with axe-core, both
 #   installed from tests/browser/package-lock.json (npm ci) when not there yet.
+#   virtuoso-opensource (Virtuoso 7: virtuoso-t, isql-vt): the remote-store tests start one on
+#   loopback with a throw-away database (tests/remote.rs, docs/remote-store.md).
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 need=()
@@ -21,6 +23,7 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 command -v node >/dev/null 2>&1 || need+=(nodejs)
 command -v npm >/dev/null 2>&1 || need+=(npm)
+command -v virtuoso-t >/dev/null 2>&1 || need+=(virtuoso-opensource)
 if [ ${#need[@]} -gt 0 ]; then
   sudo=""
   if [ "$(id -u)" != 0 ]; then

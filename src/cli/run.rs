@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 use clap::Args;
-use crosswalk::run::{Pipeline, RunConfig, RunError, RunOptions};
-use crosswalk::store::Store;
+use crosswalk::run::{ConfigError, Pipeline, RunConfig, RunError, RunOptions, StoreTarget};
+use crosswalk::store::remote::{RemoteConfig, RemoteError};
+use crosswalk::store::{Store, StoreError};
 
 /// Arguments of `crosswalk run`.
 #[derive(Args)]
@@ -14,8 +15,20 @@ pub struct RunArgs {
     /// The run configuration (TOML).
     pub config: PathBuf,
     /// The store folder, instead of the configuration's.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "remote")]
     pub store: Option<PathBuf>,
+    /// Write into this remote SPARQL 1.1 Graph Store endpoint instead of the configuration's
+    /// store; credentials from CROSSWALK_REMOTE_USER and CROSSWALK_REMOTE_PASSWORD
+    /// (docs/remote-store.md).
+    #[arg(long, value_name = "GRAPH_STORE_URL")]
+    pub remote: Option<String>,
+    /// The remote store's SPARQL query endpoint (with --remote; default: the configuration's).
+    #[arg(long, value_name = "SPARQL_URL", requires = "remote")]
+    pub remote_query: Option<String>,
+    /// The remote store's SPARQL update endpoint: one request per batch of records instead of a
+    /// Graph Store PUT per graph.
+    #[arg(long, value_name = "SPARQL_URL", requires = "remote")]
+    pub remote_update: Option<String>,
     /// Remove the graphs of records that are no longer in a collection's input.
     #[arg(long)]
     pub prune: bool,
@@ -72,9 +85,46 @@ fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     Ok((i - 1, n))
 }
 
+/// Points the configuration at `--remote` when given.
+fn remote(mut config: RunConfig, args: &RunArgs) -> Result<RunConfig, ConfigError> {
+    let Some(url) = &args.remote else {
+        return Ok(config);
+    };
+    let old = match &config.store {
+        StoreTarget::Remote(r) => Some(r.clone()),
+        _ => None,
+    };
+    let query = args
+        .remote_query
+        .clone()
+        .or_else(|| old.as_ref().map(|r| r.query.clone()))
+        .or_else(|| args.remote_update.clone())
+        .ok_or_else(|| ConfigError {
+            file: config.path.clone(),
+            line: 0,
+            column: 0,
+            message: "--remote needs --remote-query SPARQL_URL (the configuration names no \
+                      remote query endpoint)"
+                .into(),
+        })?;
+    let mut r = RemoteConfig::new(url.clone(), query);
+    if let Some(old) = old {
+        r = RemoteConfig {
+            graph_store: r.graph_store,
+            query: r.query,
+            ..old
+        };
+    }
+    if args.remote_update.is_some() {
+        r.update = args.remote_update.clone();
+    }
+    config.store = StoreTarget::Remote(r);
+    Ok(config)
+}
+
 /// Runs the configuration.
 pub fn run(args: RunArgs) -> Result<bool> {
-    let config = match RunConfig::load(&args.config) {
+    let config = match RunConfig::load(&args.config).and_then(|c| remote(c, &args)) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("crosswalk: {e}");
@@ -145,6 +195,22 @@ pub fn run(args: RunArgs) -> Result<bool> {
         }
         Err(e) => {
             eprintln!("crosswalk: {e}");
+            if let RunError::Store(StoreError::Remote(RemoteError::NotWritten { graphs, .. })) = &e
+            {
+                let dir = options
+                    .reports
+                    .clone()
+                    .unwrap_or_else(|| pipeline.config().reports.clone());
+                let file = dir.join("not-written.txt");
+                let text: String = graphs.iter().map(|g| format!("{g}\n")).collect();
+                match std::fs::create_dir_all(&dir).and_then(|_| std::fs::write(&file, text)) {
+                    Ok(()) => eprintln!(
+                        "crosswalk: the record graphs not written are listed in {}",
+                        file.display()
+                    ),
+                    Err(w) => eprintln!("crosswalk: writing {}: {w}", file.display()),
+                }
+            }
             Err(Exit(match e {
                 RunError::Store(_) => 4,
                 RunError::Report { .. } => 4,

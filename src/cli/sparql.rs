@@ -12,7 +12,8 @@ use clap::Args;
 use crosswalk::endpoint::Endpoint;
 use crosswalk::run::RunConfig;
 use crosswalk::sparql::export::{self, Selection};
-use crosswalk::sparql::{self, Format, GraphFormat, Query, QueryError, QueryOptions};
+use crosswalk::sparql::{self, Format, GraphFormat, GraphWriter, Query, QueryError, QueryOptions};
+use crosswalk::store::remote::{RemoteConfig, RemoteStore};
 use crosswalk::web::{Site, SiteOptions};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
@@ -24,8 +25,12 @@ use super::reconcile::UsageError;
 #[derive(Args)]
 pub struct QueryArgs {
     /// The store (a folder written by `crosswalk run`); opened read-only.
-    #[arg(long, value_name = "DIR")]
-    store: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "remote_query")]
+    store: Option<PathBuf>,
+    /// Send the query to this remote SPARQL endpoint instead (credentials from
+    /// CROSSWALK_REMOTE_USER and CROSSWALK_REMOTE_PASSWORD); `table` is written as CSV.
+    #[arg(long, value_name = "SPARQL_URL", conflicts_with = "store")]
+    remote_query: Option<String>,
     /// The query text (or give -f FILE).
     #[arg(required_unless_present = "file", conflicts_with = "file")]
     query: Option<String>,
@@ -76,8 +81,12 @@ pub struct ServeArgs {
 #[derive(Args)]
 pub struct ExportArgs {
     /// The store (a folder written by `crosswalk run`); opened read-only.
-    #[arg(long, value_name = "DIR")]
-    store: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "remote_query")]
+    store: Option<PathBuf>,
+    /// Export from this remote SPARQL endpoint instead (with --graph or --collection: a server
+    /// holds graphs of its own).
+    #[arg(long, value_name = "SPARQL_URL", conflicts_with = "store")]
+    remote_query: Option<String>,
     /// RDF syntax: nt, nq, ttl, trig, rdfxml, jsonld. nq and trig keep graph names; nt, ttl,
     /// rdfxml and jsonld write the union of the exported graphs as triples (without --graph or
     /// --collection: of every graph). jsonld is compacted against the shipped context
@@ -158,7 +167,20 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     if let Err(e) = query.check_format(args.format) {
         return Err(UsageError(e.to_string()).into());
     }
-    let store = open_read_only(&args.store)?;
+    if let Some(url) = &args.remote_query {
+        let form = query.form();
+        let accept = match args.format {
+            Format::Table if !form.is_graph() => Format::Csv.media_type(form),
+            f => f.media_type(form),
+        };
+        let store = RemoteStore::new(RemoteConfig::new("", url.clone()));
+        let mut answer = store.query(&text, accept)?;
+        let mut out = BufWriter::new(io::stdout().lock());
+        io::copy(&mut answer, &mut out)?;
+        out.flush()?;
+        return Ok(true);
+    }
+    let store = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
     let mut options = QueryOptions::default();
     if let Some(t) = args.timeout {
         options = options.with_timeout(seconds(t, "--timeout")?);
@@ -234,13 +256,41 @@ pub fn export(args: ExportArgs) -> Result<bool> {
         (None, Some(id)) => Selection::Collection(id.clone()),
         (None, None) => Selection::All,
     };
-    let store = open_read_only(&args.store)?;
     let out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(BufWriter::new(
             File::create(path).with_context(|| format!("creating {}", path.display()))?,
         )),
         None => Box::new(BufWriter::new(io::stdout().lock())),
     };
+    if let Some(url) = &args.remote_query {
+        let store = RemoteStore::new(RemoteConfig::new("", url.clone()));
+        let query = match &selection {
+            Selection::All => {
+                return Err(UsageError(
+                    "a remote server holds graphs of its own: name --graph or --collection".into(),
+                )
+                .into())
+            }
+            Selection::Graph(g) => format!(
+                "SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {g} }} }}"
+            ),
+            Selection::Collection(id) => format!(
+                "SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?pg {{ ?rg <http://purl.org/dc/terms/isPartOf> ?c }} \
+                 FILTER(STRENDS(STR(?c), \"/collection/{}\")) \
+                 {{ GRAPH ?rg {{ ?s ?p ?o }} BIND(?rg AS ?g) }} UNION \
+                 {{ GRAPH ?pg {{ ?s ?p ?o }} BIND(?pg AS ?g) }} }}",
+                id.replace(['"', '\\'], "")
+            ),
+        };
+        let quads = store.select_quads(&query)?;
+        let mut w = GraphWriter::new(args.format, out)?;
+        for q in &quads {
+            w.write_quad(q.as_ref())?;
+        }
+        w.finish()?.flush()?;
+        return Ok(true);
+    }
+    let store = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
     export::export(&store, &selection, args.format, out)?;
     Ok(true)
 }

@@ -29,6 +29,8 @@ pub enum StoreTarget {
     Disk(PathBuf),
     /// An in-memory store (tests): gone when the run ends.
     Memory,
+    /// A remote SPARQL 1.1 Graph Store and Query (and Update) server (`docs/remote-store.md`).
+    Remote(crate::store::remote::RemoteConfig),
 }
 
 /// One institution of the consortium.
@@ -111,9 +113,17 @@ struct ConsortiumSpec {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+#[serde(rename_all = "kebab-case")]
 struct StoreSpec {
     path: Option<String>,
     kind: Option<Spanned<String>>,
+    graph_store: Option<Spanned<String>>,
+    query: Option<Spanned<String>>,
+    update: Option<Spanned<String>>,
+    timeout: Option<f64>,
+    retries: Option<u32>,
+    concurrency: Option<usize>,
+    batch: Option<usize>,
 }
 
 #[derive(Deserialize)]
@@ -186,6 +196,7 @@ impl RunConfig {
             None => StoreTarget::Disk(rel("crosswalk.store")),
             Some(s) => match s.kind.as_ref().map(|k| k.get_ref().as_str()) {
                 Some("memory") => StoreTarget::Memory,
+                Some("remote") => remote_target(&at, s)?,
                 None | Some("embedded") => {
                     StoreTarget::Disk(rel(s.path.as_deref().unwrap_or("crosswalk.store")))
                 }
@@ -193,7 +204,7 @@ impl RunConfig {
                     let k = s.kind.as_ref().expect("kind is set");
                     return Err(at.error(
                         k,
-                        &format!("unknown store kind {other:?}: use \"embedded\" or \"memory\""),
+                        &format!("unknown store kind {other:?}: use \"embedded\", \"memory\" or \"remote\""),
                     ));
                 }
             },
@@ -338,6 +349,46 @@ impl RunConfig {
     }
 }
 
+/// `[store] kind = "remote"`: the endpoints (absolute http URLs) and the client's limits;
+/// credentials come from the environment only.
+fn remote_target(at: &Locator<'_>, s: &StoreSpec) -> Result<StoreTarget, ConfigError> {
+    let kind = s.kind.as_ref().expect("kind is set");
+    let url = |u: &Option<Spanned<String>>, key: &str| -> Result<Option<String>, ConfigError> {
+        match u {
+            None => Ok(None),
+            Some(u)
+                if u.get_ref().starts_with("http://") || u.get_ref().starts_with("https://") =>
+            {
+                Ok(Some(u.get_ref().clone()))
+            }
+            Some(u) => Err(at.error(u, &format!("`{key}` must be an http:// or https:// URL"))),
+        }
+    };
+    let Some(graph_store) = url(&s.graph_store, "graph-store")? else {
+        return Err(at.error(
+            kind,
+            "a remote store needs `graph-store = \"http://…\"` (the Graph Store endpoint)",
+        ));
+    };
+    let update = url(&s.update, "update")?;
+    let Some(query) = url(&s.query, "query")?.or_else(|| update.clone()) else {
+        return Err(at.error(
+            kind,
+            "a remote store needs `query = \"http://…\"` (the SPARQL query endpoint)",
+        ));
+    };
+    let mut r = crate::store::remote::RemoteConfig::new(graph_store, query);
+    r.update = update;
+    if let Some(t) = s.timeout {
+        r.timeout = std::time::Duration::try_from_secs_f64(t)
+            .map_err(|_| at.error(kind, "`timeout` must be a positive number of seconds"))?;
+    }
+    r.retries = s.retries.unwrap_or(r.retries);
+    r.concurrency = s.concurrency.unwrap_or(r.concurrency).max(1);
+    r.batch_records = s.batch.unwrap_or(r.batch_records).max(1);
+    Ok(StoreTarget::Remote(r))
+}
+
 /// Ids stand in IRIs and file names: letters, digits, `-`, `_`, `.`.
 fn check_id(at: &Locator<'_>, id: &Spanned<String>) -> Result<(), ConfigError> {
     let v = id.get_ref();
@@ -380,6 +431,7 @@ impl fmt::Display for StoreTarget {
         match self {
             Self::Disk(p) => write!(f, "{}", p.display()),
             Self::Memory => f.write_str("(memory)"),
+            Self::Remote(r) => write!(f, "{}", r.graph_store),
         }
     }
 }
@@ -435,6 +487,21 @@ language = "eng"
         assert!(e.message.contains("base"), "{e}");
         let e = parse(&OK.replace("[store]", "[store]\ncolour = 1")).unwrap_err();
         assert!(e.message.contains("colour"), "{e}");
+        assert_eq!(e.line, 6);
+    }
+
+    #[test]
+    fn a_remote_store_names_its_endpoints() {
+        let remote = "[store]\nkind = \"remote\"\ngraph-store = \"http://127.0.0.1:8890/sparql-graph-crud-auth\"\nupdate = \"http://127.0.0.1:8890/sparql-auth\"\nretries = 2";
+        let c = parse(&OK.replace("[store]\npath = \"db\"", remote)).unwrap();
+        let StoreTarget::Remote(r) = &c.store else {
+            panic!("{:?}", c.store)
+        };
+        assert_eq!(r.query, "http://127.0.0.1:8890/sparql-auth");
+        assert_eq!(r.retries, 2);
+        let e =
+            parse(&OK.replace("[store]\npath = \"db\"", "[store]\nkind = \"remote\"")).unwrap_err();
+        assert!(e.message.contains("graph-store"), "{e}");
         assert_eq!(e.line, 6);
     }
 
