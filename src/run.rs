@@ -1043,21 +1043,32 @@ impl<R: Source> RecordMaker<'_, R> {
         let bytes = rec.source_bytes();
         let checksum = hex(&Sha256::digest(&bytes));
         drop(bytes);
+        let now = RecordState {
+            checksum,
+            fingerprint: self.fingerprint.clone(),
+        };
         let state = if self.store_empty {
             None
         } else if let Some(states) = &self.states {
             states.get(graph.as_str()).cloned()
         } else {
-            match self.store.record_state(graph.as_ref(), provenance.as_ref()) {
+            // Most records of a rerun are unchanged: ask the cheap question first.
+            let state = self
+                .store
+                .is_current(graph.as_ref(), provenance.as_ref(), &now)
+                .and_then(|current| match current {
+                    true => Ok(Some(now.clone())),
+                    false => self.store.record_state(graph.as_ref(), provenance.as_ref()),
+                });
+            match state {
                 Ok(s) => s,
                 Err(e) => return reject("store", e.to_string(), loc),
             }
         };
-        if let Some(s) = &state {
-            if s.checksum == checksum && s.fingerprint == self.fingerprint {
-                return Made::Unchanged;
-            }
+        if state.as_ref() == Some(&now) {
+            return Made::Unchanged;
         }
+        let checksum = now.checksum;
         let ctx = RecordContext {
             collection: self.collection.id.clone(),
             fallback_id: id.clone(),

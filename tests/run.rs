@@ -9,6 +9,7 @@ use crosswalk::marc::iso2709::Reader;
 use crosswalk::marc::RecordBuf;
 use crosswalk::run::{Pipeline, RunConfig, RunOptions, RunSummary};
 use crosswalk::store::Store;
+use oxigraph::model::NamedNode;
 
 #[path = "support/sparql.rs"]
 mod sparql;
@@ -264,6 +265,38 @@ fn rerun_over_unchanged_input_changes_nothing() {
         .canonical_nquads()
         .unwrap();
     assert_eq!(before, after);
+}
+
+#[test]
+fn the_quick_unchanged_check_agrees_with_the_record_state() {
+    let f = Fixture::new();
+    f.run(&RunOptions::default());
+    let store = Store::open(f.path("store")).unwrap();
+    let id = raw_id(&f.marc_raw()[3]);
+    let g = NamedNode::new(format!("https://consortium.example.org/graph/books/{id}")).unwrap();
+    let p = NamedNode::new(format!(
+        "https://consortium.example.org/provenance/books/{id}"
+    ))
+    .unwrap();
+    let state = store.record_state(g.as_ref(), p.as_ref()).unwrap().unwrap();
+    assert!(store.is_current(g.as_ref(), p.as_ref(), &state).unwrap());
+    let mut other = state.clone();
+    other.checksum.replace_range(
+        0..1,
+        if state.checksum.starts_with('0') {
+            "1"
+        } else {
+            "0"
+        },
+    );
+    assert!(!store.is_current(g.as_ref(), p.as_ref(), &other).unwrap());
+    let mut other = state.clone();
+    other.fingerprint.push('x');
+    assert!(!store.is_current(g.as_ref(), p.as_ref(), &other).unwrap());
+    let absent = NamedNode::new("https://consortium.example.org/graph/books/absent").unwrap();
+    assert!(!store
+        .is_current(absent.as_ref(), p.as_ref(), &state)
+        .unwrap());
 }
 
 #[test]
