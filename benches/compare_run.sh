@@ -25,8 +25,13 @@ STEPS=" ${*:-run rerun query export bulk report} "
 step() { [[ "$STEPS" == *" $1 "* ]]; }
 WORK="${BENCH_WORK:-$DATA/run-$N}"
 python3 -c 'import pyoxigraph' 2>/dev/null || { echo "needs: pip install pyoxigraph"; exit 1; }
-cargo build --release --quiet
-CW="$(pwd)/${CARGO_TARGET_DIR:-target}/release/crosswalk"
+# CROSSWALK_BIN: a crosswalk binary to measure instead of building the release profile here.
+if [ -n "${CROSSWALK_BIN:-}" ]; then
+  CW="$CROSSWALK_BIN"
+else
+  cargo build --release --quiet
+  CW="$(pwd)/${CARGO_TARGET_DIR:-target}/release/crosswalk"
+fi
 mkdir -p "$WORK"
 cat > "$WORK/bench.toml" <<EOF
 [consortium]

@@ -355,11 +355,19 @@ impl RemoteStore {
     /// Writes one batch: one update request, or PUTs and DELETEs graph by graph.
     fn write_batch(&self, ops: &[Op]) -> Result<(), RemoteError> {
         if self.client.config.update.is_some() {
-            let mut text = batch_update(ops);
-            if self.client.config.is_virtuoso() {
-                text.insert_str(0, "define sql:big-data-const 1\n");
+            if !self.client.config.is_virtuoso() {
+                return self.update(&batch_update(ops));
             }
-            return self.update(&text);
+            let text = format!("define sql:big-data-const 1\n{}", batch_update(ops));
+            return match self.update(&text) {
+                // Virtuoso could not turn this batch into SQL with its constants as parameters
+                // (error SP031, seen with some mixes of typed literals); it asks for the
+                // opposite setting, which only works for small requests: one record at a time.
+                Err(RemoteError::Refused { body, .. }) if body.contains("SP031") => ops
+                    .iter()
+                    .try_for_each(|op| self.update(&batch_update(std::slice::from_ref(op)))),
+                written => written,
+            };
         }
         for op in ops {
             match op {
