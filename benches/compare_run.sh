@@ -92,6 +92,17 @@ EOF
     "$CW query --store $WORK/store -f $WORK/query.rq --format tsv" > "$WORK/query.txt" 2>&1
   python3 -c "import json; r = json.load(open('$WORK/query.json'))['results'][0]; print('query', r['mean'], 0)" \
     | tee -a "$results"
+  # The same question to the SPARQL endpoint of a running `crosswalk serve` (the store open).
+  "$CW" serve --store "$WORK/store" --bind 127.0.0.1:7879 > "$WORK/serve.log" 2>&1 &
+  serve=$!
+  for _ in $(seq 100); do curl -sf -o /dev/null http://127.0.0.1:7879/sparql?query=ASK%7B%7D && break; sleep 0.2; done
+  for i in $(seq 33); do
+    curl -sf -o /dev/null -w '%{time_total}\n' -H 'Accept: text/tab-separated-values' \
+      --data-urlencode "query@$WORK/query.rq" http://127.0.0.1:7879/sparql
+  done | tail -30 > "$WORK/endpoint.txt"
+  kill $serve
+  python3 -c "import statistics as s; t = sorted(float(l) for l in open('$WORK/endpoint.txt')); print('endpoint', s.median(t), 0)" \
+    | tee -a "$results"
 fi
 
 if step export; then
@@ -133,4 +144,6 @@ for name, (s, rss) in [("crosswalk run (empty)", run), ("crosswalk rerun (same)"
 print(f"run / bulk loader: {bulk[0] / run[0]:.2f}x (target >= 0.9)")
 print(f"rerun: {n / rerun[0]:,.0f} records/s (target >= 50,000)")
 print(f"cross-collection query via the CLI (process start included): {rows['query'][0] * 1000:.1f} ms mean")
+if "endpoint" in rows:
+    print(f"the same query to the endpoint (curl, HTTP included): {rows['endpoint'][0] * 1000:.1f} ms median of 30 (target < 100)")
 EOF
