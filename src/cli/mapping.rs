@@ -442,7 +442,7 @@ fn convert_lines<R: Source + Send>(
         for _ in 0..workers {
             let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
             scope.spawn(move || {
-                let mut output = RecordOutput::default();
+                let mut output = RecordOutput::without_reconciliations();
                 loop {
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
                     let Ok((seq, records)) = job else { break };
