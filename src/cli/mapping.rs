@@ -437,6 +437,13 @@ fn convert_lines<R: Source + Send>(
     let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(R, Location)>)>(workers * 2);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<Mapped>(workers * 2);
+    // At most `in_flight` batches between the reader and the writer (read, mapped or waiting for
+    // an earlier one): memory stays flat even when one thread falls behind.
+    let in_flight = workers * 4;
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<bool> {
         for _ in 0..workers {
@@ -493,6 +500,7 @@ fn convert_lines<R: Source + Send>(
                         }
                         failures += m.diagnostics.len() as u64;
                         out.write_all(&m.lines)?;
+                        let _ = token_tx.send(());
                         next += 1;
                     }
                 }
@@ -510,14 +518,14 @@ fn convert_lines<R: Source + Send>(
             batch.push((rec, loc));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                if job_tx.send((seq, full)).is_err() {
+                if token_rx.recv().is_err() || job_tx.send((seq, full)).is_err() {
                     return false;
                 }
                 seq += 1;
             }
             !stop.load(Ordering::Relaxed)
         });
-        if !batch.is_empty() {
+        if !batch.is_empty() && token_rx.recv().is_ok() {
             let _ = job_tx.send((seq, batch));
         }
         drop(job_tx);
