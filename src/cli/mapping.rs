@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use crosswalk::crosswalk::{
-    record_graph, AnyMapping, Coverage, Item, Mapping, RecordContext, Source,
+    record_graph, AnyMapping, Coverage, Item, Mapping, RecordContext, RecordOutput, Source,
 };
 use crosswalk::diagnostic::Location;
 use crosswalk::select::Scope;
 use crosswalk::{dc, ead, marc};
-use oxrdf::{GraphName, Quad};
+use oxrdf::{GraphName, GraphNameRef, Quad};
+
+use super::ntriples;
 use oxrdfio::{RdfFormat, RdfSerializer};
 
 #[derive(Subcommand)]
@@ -351,12 +353,15 @@ pub fn convert(
     }
 }
 
-fn convert_with<R: Source>(
+fn convert_with<R: Source + Send>(
     mapping: &Mapping<R>,
     inputs: &[PathBuf],
     format: RdfFormat,
     collection: &str,
 ) -> Result<bool> {
+    if matches!(format, RdfFormat::NTriples | RdfFormat::NQuads) {
+        return convert_lines(mapping, inputs, format == RdfFormat::NQuads, collection);
+    }
     let mut serializer = RdfSerializer::from_format(format);
     if format == RdfFormat::Turtle {
         for (p, ns) in mapping.prefixes() {
@@ -403,4 +408,131 @@ fn convert_with<R: Source>(
         eprintln!("{rule_failures} rule failures (see above)");
     }
     Ok(ok)
+}
+
+/// Records per batch handed to a mapping thread.
+const BATCH: usize = 256;
+
+/// The output of one batch: its lines, and its diagnostics as printed.
+struct Mapped {
+    seq: u64,
+    lines: Vec<u8>,
+    diagnostics: Vec<String>,
+}
+
+/// `convert` to N-Triples or N-Quads: the reader (this thread) hands batches of records to one
+/// mapping thread per core, which write their lines into a buffer per batch; a writer thread puts
+/// the batches back in input order, so the output is the same as one thread's.
+fn convert_lines<R: Source + Send>(
+    mapping: &Mapping<R>,
+    inputs: &[PathBuf],
+    quads: bool,
+    collection: &str,
+) -> Result<bool> {
+    use std::collections::BTreeMap;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{mpsc, Mutex};
+
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(R, Location)>)>(workers * 2);
+    let job_rx = Mutex::new(job_rx);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Mapped>(workers * 2);
+    // At most `in_flight` batches between the reader and the writer (read, mapped or waiting for
+    // an earlier one): memory stays flat even when one thread falls behind.
+    let in_flight = workers * 4;
+    let (token_tx, token_rx) = mpsc::sync_channel::<()>(in_flight);
+    for _ in 0..in_flight {
+        let _ = token_tx.send(());
+    }
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| -> Result<bool> {
+        for _ in 0..workers {
+            let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
+            scope.spawn(move || {
+                let mut output = RecordOutput::without_reconciliations();
+                loop {
+                    let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
+                    let Ok((seq, records)) = job else { break };
+                    if stop.load(Ordering::Relaxed) {
+                        continue; // drain, so that the reader never waits on a full queue
+                    }
+                    let mut mapped = Mapped {
+                        seq,
+                        lines: Vec::with_capacity(records.len() * 8192),
+                        diagnostics: Vec::new(),
+                    };
+                    for (rec, loc) in records {
+                        mapping.apply_into(&rec, &context(collection, loc), &mut output);
+                        mapped
+                            .diagnostics
+                            .extend(output.diagnostics.iter().map(|d| d.to_string()));
+                        let graph = if quads {
+                            record_graph(mapping.base(), collection, &output.record_id)
+                        } else {
+                            None
+                        };
+                        let graph = match &graph {
+                            Some(g) => GraphNameRef::NamedNode(g.as_ref()),
+                            None => GraphNameRef::DefaultGraph,
+                        };
+                        for e in &output.triples {
+                            ntriples::write_line(&mut mapped.lines, e.triple.as_ref(), graph);
+                        }
+                    }
+                    if done_tx.send(mapped).is_err() {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        let stop = &stop;
+        let writer = scope.spawn(move || -> io::Result<u64> {
+            let result = (|| {
+                let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+                let mut pending = BTreeMap::new();
+                let (mut next, mut failures) = (0u64, 0u64);
+                for m in done_rx {
+                    pending.insert(m.seq, m);
+                    while let Some(m) = pending.remove(&next) {
+                        for d in &m.diagnostics {
+                            eprintln!("{d}");
+                        }
+                        failures += m.diagnostics.len() as u64;
+                        out.write_all(&m.lines)?;
+                        let _ = token_tx.send(());
+                        next += 1;
+                    }
+                }
+                out.flush()?;
+                Ok(failures)
+            })();
+            if result.is_err() {
+                stop.store(true, Ordering::Relaxed);
+            }
+            result
+        });
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut seq = 0u64;
+        let ok = read_inputs::<R>(inputs, &mut |rec, loc| {
+            batch.push((rec, loc));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                if token_rx.recv().is_err() || job_tx.send((seq, full)).is_err() {
+                    return false;
+                }
+                seq += 1;
+            }
+            !stop.load(Ordering::Relaxed)
+        });
+        if !batch.is_empty() && token_rx.recv().is_ok() {
+            let _ = job_tx.send((seq, batch));
+        }
+        drop(job_tx);
+        let rule_failures = writer.join().expect("the writer thread")?;
+        if rule_failures > 0 {
+            eprintln!("{rule_failures} rule failures (see above)");
+        }
+        ok
+    })
 }

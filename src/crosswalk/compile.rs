@@ -118,11 +118,71 @@ pub(crate) enum Piece {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Template {
     pub(crate) pieces: Vec<Piece>,
+    /// For the base it was worked out with: whether [`Template::valid_by_construction`] holds.
+    valid: std::sync::OnceLock<(String, bool)>,
 }
 
 impl Template {
+    pub(crate) fn new(pieces: Vec<Piece>) -> Self {
+        Template {
+            pieces,
+            valid: std::sync::OnceLock::new(),
+        }
+    }
+
     pub(crate) fn uses(&self, p: &Piece) -> bool {
         self.pieces.contains(p)
+    }
+
+    /// True when every IRI this template gives with `base` is valid without checking it: the
+    /// leading text (and base) is an absolute IRI that has reached its path, with no query or
+    /// fragment, and everything after it is path characters or a percent-encoded piece
+    /// (`encode_into` keeps only unreserved characters and `ucschar`s).
+    pub(crate) fn valid_by_construction(&self, base: &str) -> bool {
+        match self.valid.get() {
+            Some((b, ok)) if b == base => *ok,
+            Some(_) => self.work_out_valid(base),
+            None => {
+                let ok = self.work_out_valid(base);
+                let _ = self.valid.set((base.to_string(), ok));
+                ok
+            }
+        }
+    }
+
+    fn work_out_valid(&self, base: &str) -> bool {
+        let mut prefix = String::new();
+        let mut rest = &self.pieces[..];
+        while let Some((p, tail)) = rest.split_first() {
+            match p {
+                Piece::Text(t) => prefix.push_str(t),
+                Piece::Base => prefix.push_str(base),
+                _ => break,
+            }
+            rest = tail;
+        }
+        let in_path = prefix
+            .find("://")
+            .is_some_and(|i| prefix[i + 3..].contains('/'));
+        if rest.is_empty()
+            || !in_path
+            || prefix.contains(['?', '#'])
+            || NamedNode::new(prefix.as_str()).is_err()
+        {
+            return false;
+        }
+        rest.iter().all(|p| match p {
+            Piece::Text(t) => t
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b)),
+            Piece::Base => false,
+            Piece::Record
+            | Piece::Collection
+            | Piece::Key
+            | Piece::Hash
+            | Piece::Value
+            | Piece::Var(_) => true,
+        })
     }
 }
 
@@ -707,7 +767,7 @@ impl Compiler<'_> {
                 }
             }
         }
-        Ok(Template { pieces })
+        Ok(Template::new(pieces))
     }
 
     fn condition<R: Selectable>(

@@ -1,0 +1,150 @@
+//! N-Triples and N-Quads lines written straight into a byte buffer: the same bytes as oxrdf's
+//! `Display` of a quad followed by ` .\n` (which is what `oxrdfio` writes for these two formats),
+//! without going through `fmt` one character at a time.
+
+use std::io::Write;
+
+use oxrdf::{GraphNameRef, LiteralRef, NamedOrBlankNodeRef, TermRef, TripleRef};
+
+const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// Appends one line: `S P O .` (default graph) or `S P O G .`.
+pub fn write_line(out: &mut Vec<u8>, t: TripleRef<'_>, graph: GraphNameRef<'_>) {
+    match t.subject {
+        NamedOrBlankNodeRef::NamedNode(n) => iri(out, n.as_str()),
+        s => {
+            let _ = write!(out, "{s}");
+        }
+    }
+    out.push(b' ');
+    iri(out, t.predicate.as_str());
+    out.push(b' ');
+    match t.object {
+        TermRef::NamedNode(n) => iri(out, n.as_str()),
+        TermRef::Literal(l) => literal(out, l),
+        o => {
+            let _ = write!(out, "{o}");
+        }
+    }
+    match graph {
+        GraphNameRef::DefaultGraph => {}
+        GraphNameRef::NamedNode(n) => {
+            out.push(b' ');
+            iri(out, n.as_str());
+        }
+        g => {
+            let _ = write!(out, " {g}");
+        }
+    }
+    out.extend_from_slice(b" .\n");
+}
+
+fn iri(out: &mut Vec<u8>, iri: &str) {
+    out.push(b'<');
+    out.extend_from_slice(iri.as_bytes());
+    out.push(b'>');
+}
+
+fn literal(out: &mut Vec<u8>, l: LiteralRef<'_>) {
+    if let Some(lang) = l.language() {
+        quoted(out, l.value());
+        out.push(b'@');
+        out.extend_from_slice(lang.as_bytes());
+        return;
+    }
+    quoted(out, l.value());
+    let dt = l.datatype().as_str();
+    if dt != XSD_STRING {
+        out.extend_from_slice(b"^^");
+        iri(out, dt);
+    }
+}
+
+/// A quoted string escaped as oxrdf's `print_quoted_str` escapes it: `\b \t \n \f \r \" \\`,
+/// other C0 controls, DEL, U+FFFE and U+FFFF as `\uXXXX`.
+fn quoted(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let escape: Option<&[u8]> = match b {
+            0x08 => Some(b"\\b"),
+            b'\t' => Some(b"\\t"),
+            b'\n' => Some(b"\\n"),
+            0x0C => Some(b"\\f"),
+            b'\r' => Some(b"\\r"),
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            0x00..=0x1F | 0x7F => None,
+            0xEF if matches!(bytes.get(i + 1..i + 3), Some([0xBF, 0xBE | 0xBF])) => None,
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[start..i]);
+        match escape {
+            Some(e) => {
+                out.extend_from_slice(e);
+                i += 1;
+            }
+            None if b == 0xEF => {
+                let c = if bytes[i + 2] == 0xBE { "FFFE" } else { "FFFF" };
+                let _ = write!(out, "\\u{c}");
+                i += 3;
+            }
+            None => {
+                let _ = write!(out, "\\u{:04X}", u32::from(b));
+                i += 1;
+            }
+        }
+        start = i;
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use oxrdf::{BlankNode, GraphName, Literal, NamedNode, Quad, Triple};
+
+    /// Every line is byte for byte what oxrdf's `Display` gives.
+    #[test]
+    fn same_bytes_as_oxrdf() {
+        let s = NamedNode::new_unchecked("https://example.org/a/b%20c");
+        let p = NamedNode::new_unchecked("http://purl.org/dc/terms/title");
+        let g = NamedNode::new_unchecked("https://example.org/graph/x");
+        let tricky = "a \"q\" \\ \t\n\r\u{8}\u{c}\u{0}\u{1f}\u{7f} \u{fffe}\u{ffff}\u{fffd} 日本 é";
+        let objects = [
+            Literal::new_simple_literal(tricky).into(),
+            Literal::new_language_tagged_literal(tricky, "ja-Jpan")
+                .unwrap()
+                .into(),
+            Literal::new_typed_literal(
+                "1984",
+                NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#gYear"),
+            )
+            .into(),
+            Literal::new_typed_literal("x", NamedNode::new_unchecked(XSD_STRING)).into(),
+            Literal::new_simple_literal("").into(),
+            NamedNode::new_unchecked("http://id.loc.gov/x").into(),
+            oxrdf::Term::from(BlankNode::new_unchecked("b0")),
+        ];
+        for o in objects {
+            for graph in [GraphName::DefaultGraph, GraphName::NamedNode(g.clone())] {
+                let t = Triple::new(s.clone(), p.clone(), o.clone());
+                let q = Quad::new(s.clone(), p.clone(), o.clone(), graph.clone());
+                let mut out = Vec::new();
+                write_line(&mut out, t.as_ref(), graph.as_ref());
+                assert_eq!(String::from_utf8(out).unwrap(), format!("{q} .\n"));
+            }
+        }
+        let t = Triple::new(BlankNode::new_unchecked("s1"), p, s);
+        let mut out = Vec::new();
+        write_line(&mut out, t.as_ref(), GraphNameRef::DefaultGraph);
+        assert_eq!(String::from_utf8(out).unwrap(), format!("{t} .\n"));
+    }
+}
