@@ -1141,8 +1141,7 @@ impl<R: BufRead> XmlReader<R> {
                 Ok(XmlEvent::Start(_)) => {
                     open.push((Element::from_start(self.take_start()), nodes.len()));
                 }
-                // The text moves into the tree (no copy); the next text starts a new string.
-                Ok(XmlEvent::Text(_)) => nodes.push(Node::Text(std::mem::take(&mut self.text))),
+                Ok(XmlEvent::Text(s)) => nodes.push(Node::Text(s.to_string())),
                 Ok(XmlEvent::End(_)) => {
                     let (mut done, from) = open.pop().expect("never empty here");
                     done.children = nodes.drain(from..).collect();
@@ -1299,8 +1298,14 @@ fn fill_start(
             a.ns = resolved(namespaces, resolver.resolve_attribute(attr.key).0);
             names.get(attr.key.local_name().as_ref())
         };
-        a.value.clear();
-        a.value.push_str(&value);
+        if a.value.capacity() == 0 {
+            // A fresh attribute (the last start tag was moved out): one allocation of the right
+            // size, or none when unescaping already made the string.
+            a.value = value.into_owned();
+        } else {
+            a.value.clear();
+            a.value.push_str(&value);
+        }
     }
     if let Some(kind) = bad_value {
         return Err(kind);
