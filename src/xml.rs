@@ -23,9 +23,9 @@ use std::fmt;
 use std::io::{self, BufRead};
 use std::sync::Arc;
 
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{Namespace, NamespaceResolver, ResolveResult};
+use quick_xml::Reader;
 
 use crate::diagnostic::{Location, Position};
 
@@ -630,12 +630,7 @@ impl Interner {
         if bytes.len() > INTERNER_MAX_LEN {
             return Name::from_bytes(bytes);
         }
-        // FNV-1a.
-        let mut h: u32 = 0x811c_9dc5;
-        for &b in bytes {
-            h = (h ^ u32::from(b)).wrapping_mul(0x0100_0193);
-        }
-        let slot = &mut self.slots[(h as usize ^ (h >> 16) as usize) % INTERNER_SLOTS];
+        let slot = &mut self.slots[name_hash(bytes) % INTERNER_SLOTS];
         match slot {
             Some(n) if n.as_bytes() == bytes => n.clone(),
             _ => {
@@ -645,6 +640,22 @@ impl Interner {
             }
         }
     }
+}
+
+/// A hash of a short name, eight bytes at a time (names are at most [`INTERNER_MAX_LEN`] bytes).
+fn name_hash(bytes: &[u8]) -> usize {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut h = bytes.len() as u64;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h = (h ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(K);
+    }
+    let mut last = 0u64;
+    for &b in words.remainder() {
+        last = last << 8 | u64::from(b);
+    }
+    h = (h ^ last).wrapping_mul(K);
+    (h >> 32) as usize
 }
 
 /// An attribute of a start tag.
@@ -743,9 +754,12 @@ impl<R: BufRead> BufRead for Counting<R> {
                 self.recent_newlines.push_back(self.consumed + i as u64);
             };
             if amt <= 64 {
-                // Most tokens are short: a plain loop beats setting up a vector search.
-                for (i, _) in buf[..amt].iter().enumerate().filter(|(_, &b)| b == b'\n') {
-                    newline(i);
+                // Most tokens are short and hold no line break: a word-at-a-time check rules that
+                // out before a plain loop (which beats setting up a vector search) records them.
+                if has_newline(&buf[..amt]) {
+                    for (i, _) in buf[..amt].iter().enumerate().filter(|(_, &b)| b == b'\n') {
+                        newline(i);
+                    }
                 }
             } else {
                 memchr::memchr_iter(b'\n', &buf[..amt]).for_each(newline);
@@ -754,6 +768,23 @@ impl<R: BufRead> BufRead for Counting<R> {
         self.consumed += amt as u64;
         self.inner.consume(amt);
     }
+}
+
+/// Whether `bytes` holds a `\n`, eight bytes at a time (for the short slices where setting up
+/// a vector search costs more than it saves).
+fn has_newline(bytes: &[u8]) -> bool {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        // Bytes equal to `\n` become zero; the classic test finds a zero byte without false
+        // negatives, and a false positive only costs the exact loop of the caller.
+        let x = u64::from_le_bytes(w.try_into().expect("8 bytes")) ^ (LO * u64::from(b'\n'));
+        if x.wrapping_sub(LO) & !x & HI != 0 {
+            return true;
+        }
+    }
+    words.remainder().contains(&b'\n')
 }
 
 #[derive(Debug)]
@@ -812,7 +843,10 @@ enum Pending {
 /// # Ok::<(), crosswalk::xml::XmlError>(())
 /// ```
 pub struct XmlReader<R: BufRead> {
-    inner: NsReader<Counting<R>>,
+    inner: Reader<Counting<R>>,
+    /// Namespace bindings in scope, fed by [`fill_start`] as it reads the attributes (quick-xml's
+    /// `NsReader` would scan every start tag's attributes a second time for declarations).
+    resolver: NamespaceResolver,
     config: XmlConfig,
     source: Option<Arc<str>>,
     buf: Vec<u8>,
@@ -848,13 +882,14 @@ impl<R: BufRead> XmlReader<R> {
             lines: 0,
             recent_newlines: VecDeque::new(),
         };
-        let mut inner = NsReader::from_reader(counting);
+        let mut inner = Reader::from_reader(counting);
         let c = inner.config_mut();
         c.expand_empty_elements = true;
         c.check_end_names = true;
         c.trim_text(false);
         Self {
             inner,
+            resolver: NamespaceResolver::default(),
             config,
             source: None,
             buf: Vec::new(),
@@ -1017,14 +1052,13 @@ impl<R: BufRead> XmlReader<R> {
                     } else {
                         self.depth += 1;
                         self.seen_root = true;
-                        let ns = match self.inner.resolve_element(s.name()).0 {
-                            ResolveResult::Bound(n) => Some(self.namespaces.get(n.0)),
-                            _ => None,
-                        };
+                        // A new scope for the declarations `fill_start` finds.
+                        self.resolver
+                            .push(&BytesStart::new(""))
+                            .expect("no attributes, no declarations");
                         if let Err(kind) = fill_start(
-                            &self.inner,
+                            &mut self.resolver,
                             &s,
-                            ns,
                             &mut self.namespaces,
                             &mut self.names,
                             &mut self.start,
@@ -1038,6 +1072,7 @@ impl<R: BufRead> XmlReader<R> {
                 }
                 Event::End(e) => {
                     self.depth = self.depth.saturating_sub(1);
+                    self.resolver.pop();
                     // End names are checked against their start tags: report the start's name.
                     self.end = match self.open.pop() {
                         Some(n) => n,
@@ -1085,6 +1120,12 @@ impl<R: BufRead> XmlReader<R> {
         }
     }
 
+    /// Moves out the start tag [`XmlEvent::Start`] just returned, for a caller that keeps it: no
+    /// copy of its attributes, unlike a clone. Call it only right after that event.
+    pub fn take_start(&mut self) -> StartTag {
+        std::mem::take(&mut self.start)
+    }
+
     /// Reads the rest of the element whose start tag was just returned into an owned tree
     /// (depth and size limits still apply).
     pub fn read_element(&mut self, start: StartTag) -> Result<Element, XmlError> {
@@ -1097,7 +1138,9 @@ impl<R: BufRead> XmlReader<R> {
         open.push((Element::from_start(start), 0));
         let result = loop {
             match self.next_event() {
-                Ok(XmlEvent::Start(t)) => open.push((Element::from_start(t.clone()), nodes.len())),
+                Ok(XmlEvent::Start(_)) => {
+                    open.push((Element::from_start(self.take_start()), nodes.len()));
+                }
                 Ok(XmlEvent::Text(s)) => nodes.push(Node::Text(s.to_string())),
                 Ok(XmlEvent::End(_)) => {
                     let (mut done, from) = open.pop().expect("never empty here");
@@ -1187,10 +1230,11 @@ fn push_text(
     }
 }
 
-fn fill_start<R>(
-    reader: &NsReader<R>,
-    s: &quick_xml::events::BytesStart<'_>,
-    ns: Option<Name>,
+/// Fills `out` from a start tag: names interned, attribute values unescaped, namespace
+/// declarations added to `resolver` (whose scope for this tag is open) and names resolved.
+fn fill_start(
+    resolver: &mut NamespaceResolver,
+    s: &BytesStart<'_>,
     namespaces: &mut Namespaces,
     names: &mut Interner,
     out: &mut StartTag,
@@ -1198,39 +1242,86 @@ fn fill_start<R>(
     // Names are interned and attribute values overwritten in place, so a steady stream of tags
     // allocates nothing.
     out.name = names.get(s.local_name().as_ref());
-    out.ns = ns;
     let mut n = 0;
+    // The first attribute value that cannot be unescaped. A bad namespace declaration further on
+    // is reported first, and a malformed attribute further on after it: the order of the errors
+    // when declarations were collected in a pass of their own before the values were read.
+    let mut bad_value: Option<XmlErrorKind> = None;
+    // Whether a declaration follows a prefixed attribute (which was resolved too early, then).
+    let mut prefixed = false;
+    let mut late_declaration = false;
     // Duplicate attributes are checked below without the allocation quick-xml's own check makes.
     let mut attributes = s.attributes();
     attributes.with_checks(false);
     for attr in attributes {
-        let attr = attr.map_err(|e| XmlErrorKind::Syntax(e.to_string()))?;
-        let value = attr.unescape_value().map_err(|e| match e {
-            quick_xml::Error::Escape(quick_xml::escape::EscapeError::UnrecognizedEntity(_, e)) => {
-                XmlErrorKind::UnknownEntity(e)
+        let attr = match attr {
+            Ok(a) => a,
+            Err(e) => return Err(bad_value.unwrap_or(XmlErrorKind::Syntax(e.to_string()))),
+        };
+        if let Some(declaration) = attr.key.as_namespace_binding() {
+            resolver
+                .add(declaration, Namespace(&attr.value))
+                .map_err(|e| XmlErrorKind::Syntax(quick_xml::Error::Namespace(e).to_string()))?;
+            late_declaration |= prefixed;
+        }
+        if bad_value.is_some() {
+            continue;
+        }
+        let value = match attr.unescape_value() {
+            Ok(v) => v,
+            Err(e) => {
+                bad_value = Some(match e {
+                    quick_xml::Error::Escape(
+                        quick_xml::escape::EscapeError::UnrecognizedEntity(_, e),
+                    ) => XmlErrorKind::UnknownEntity(e),
+                    other => XmlErrorKind::Syntax(other.to_string()),
+                });
+                continue;
             }
-            other => XmlErrorKind::Syntax(other.to_string()),
-        })?;
-        let (res, local) = reader.resolve_attribute(attr.key);
+        };
         if n == out.attrs.len() {
             out.attrs.push(Attribute::default());
         }
         let a = &mut out.attrs[n];
         n += 1;
         a.qname = names.get(attr.key.as_ref());
-        a.local = if local.as_ref().len() == attr.key.as_ref().len() {
+        a.ns = None;
+        a.local = if attr.key.prefix().is_none() {
+            // Unprefixed attributes are in no namespace.
             a.qname.clone()
         } else {
-            names.get(local.as_ref())
+            // `xml:` and `xmlns:` cannot be bound by a declaration: no need to look again.
+            prefixed |= !matches!(
+                attr.key.prefix().map(|p| p.into_inner()),
+                Some(b"xml" | b"xmlns")
+            );
+            a.ns = resolved(namespaces, resolver.resolve_attribute(attr.key).0);
+            names.get(attr.key.local_name().as_ref())
         };
-        a.ns = match res {
-            ResolveResult::Bound(u) => Some(namespaces.get(u.0)),
-            _ => None,
-        };
-        a.value.clear();
-        a.value.push_str(&value);
+        if a.value.capacity() == 0 {
+            // A fresh attribute (the last start tag was moved out): one allocation of the right
+            // size, or none when unescaping already made the string.
+            a.value = value.into_owned();
+        } else {
+            a.value.clear();
+            a.value.push_str(&value);
+        }
+    }
+    if let Some(kind) = bad_value {
+        return Err(kind);
     }
     out.attrs.truncate(n);
+    if late_declaration {
+        // Rare: resolve the prefixed attributes again, now that all declarations are in.
+        let mut again = s.attributes();
+        again.with_checks(false);
+        for (a, attr) in out.attrs.iter_mut().zip(again.filter_map(Result::ok)) {
+            if attr.key.prefix().is_some() {
+                a.ns = resolved(namespaces, resolver.resolve_attribute(attr.key).0);
+            }
+        }
+    }
+    out.ns = resolved(namespaces, resolver.resolve_element(s.name()).0);
     for (i, a) in out.attrs.iter().enumerate() {
         if out.attrs[..i].iter().any(|b| b.qname == a.qname) {
             return Err(XmlErrorKind::Syntax(format!(
@@ -1241,6 +1332,14 @@ fn fill_start<R>(
         }
     }
     Ok(())
+}
+
+/// The shared namespace name of a resolution, if the name is bound.
+fn resolved(namespaces: &mut Namespaces, res: ResolveResult<'_>) -> Option<Name> {
+    match res {
+        ResolveResult::Bound(u) => Some(namespaces.get(u.0)),
+        _ => None,
+    }
 }
 
 /// An owned element subtree, for records small enough to hold (a DC record, one EAD component's
@@ -1481,9 +1580,13 @@ fn is_block(name: &str) -> bool {
 pub fn normalize_space(s: &str) -> Cow<'_, str> {
     let is_ws = |c: char| matches!(c, ' ' | '\t' | '\r' | '\n');
     let trimmed = s.trim_matches(is_ws);
-    let needs = trimmed.as_bytes().windows(2).any(|w| {
-        matches!(w[0], b' ' | b'\t' | b'\r' | b'\n') && matches!(w[1], b' ' | b'\t' | b'\r' | b'\n')
-    }) || trimmed.contains(['\t', '\r', '\n']);
+    // One pass: a tab, CR or LF, or two spaces in a row, need rewriting.
+    let mut space = false;
+    let needs = trimmed.bytes().any(|b| {
+        let twice = space && b == b' ';
+        space = b == b' ';
+        twice || matches!(b, b'\t' | b'\r' | b'\n')
+    });
     if !needs {
         return Cow::Borrowed(trimmed);
     }
@@ -1625,5 +1728,64 @@ mod tests {
             Some("1900/1950")
         );
         assert_eq!(r.next_event().unwrap(), XmlEvent::Eof);
+    }
+
+    /// Every start tag in `doc` as `ns|name` and its attributes as `ns|qname=value`.
+    fn resolved_tags(doc: &str) -> Result<Vec<String>, XmlError> {
+        let mut r = XmlReader::new(doc.as_bytes());
+        let mut out = Vec::new();
+        loop {
+            match r.next_event()? {
+                XmlEvent::Start(t) => {
+                    let ns = |n: &Option<Name>| n.as_deref().unwrap_or("-").to_string();
+                    let mut line = format!("{}|{}", ns(&t.ns), t.name);
+                    for a in &t.attrs {
+                        line += &format!(" {}|{}={}", ns(&a.ns), a.qname, a.value);
+                    }
+                    out.push(line);
+                }
+                XmlEvent::Eof => return Ok(out),
+                _ => {}
+            }
+        }
+    }
+
+    #[test]
+    fn namespaces_resolve_in_scope_and_in_the_same_tag() {
+        let doc = r#"<r xmlns="d"><p:a p:x="1" xmlns:p="P" y="2" xml:lang="en"><b xmlns=""/><p:c xmlns:p="Q" p:z="3"/></p:a><e/></r>"#;
+        assert_eq!(
+            resolved_tags(doc).unwrap(),
+            [
+                "d|r -|xmlns=d",
+                "P|a P|p:x=1 http://www.w3.org/2000/xmlns/|xmlns:p=P -|y=2 http://www.w3.org/XML/1998/namespace|xml:lang=en",
+                "-|b -|xmlns=",
+                "Q|c http://www.w3.org/2000/xmlns/|xmlns:p=Q Q|p:z=3",
+                "d|e",
+            ]
+        );
+        // An undeclared prefix is no namespace.
+        assert_eq!(resolved_tags("<u:a u:b='1'/>").unwrap(), ["-|a -|u:b=1"]);
+        // Reserved prefixes cannot be rebound; the error names the prefix.
+        for doc in [
+            r#"<a xmlns:xml="other"/>"#,
+            r#"<a xmlns:xmlns="x"/>"#,
+            r#"<a xmlns:p="http://www.w3.org/XML/1998/namespace"/>"#,
+        ] {
+            let e = resolved_tags(doc).unwrap_err();
+            assert_eq!(e.kind().name(), "xml-syntax", "{doc}: {e}");
+        }
+    }
+
+    #[test]
+    fn newline_check_has_no_false_negatives() {
+        let mut bytes = vec![b'a'; 70];
+        assert!(!has_newline(&bytes));
+        for i in 0..bytes.len() {
+            bytes[i] = b'\n';
+            assert!(has_newline(&bytes[..=i]) && has_newline(&bytes[i..]), "{i}");
+            bytes[i] = 0x8a;
+            assert!(!has_newline(&bytes), "{i}");
+            bytes[i] = b'a';
+        }
     }
 }

@@ -541,9 +541,25 @@ pub(crate) fn path_string(path: &[u32]) -> String {
 }
 
 fn attr(e: &Element, name: &str) -> Option<String> {
-    e.attr(name)
-        .map(|v| normalize_space(v).into_owned())
-        .filter(|v| !v.is_empty())
+    e.attr(name).and_then(normalized)
+}
+
+fn normalized(v: &str) -> Option<String> {
+    Some(normalize_space(v).into_owned()).filter(|v| !v.is_empty())
+}
+
+/// [`attr`] of each of `names`, in one pass over the attributes: each the first attribute with
+/// that local name, as [`Element::attr`] finds it.
+fn attrs<const N: usize>(e: &Element, names: [&str; N]) -> [Option<String>; N] {
+    let mut found: [Option<&str>; N] = [None; N];
+    for a in &e.attrs {
+        if let Some(i) = names.iter().position(|n| a.local == *n) {
+            if found[i].is_none() && !a.qname.starts_with("xmlns") {
+                found[i] = Some(&a.value);
+            }
+        }
+    }
+    found.map(|v| v.and_then(normalized))
 }
 
 /// Text of a note without its `head`: the texts of its parts, each normalised, joined by a space.
@@ -613,12 +629,16 @@ fn read_did(did: &Element, out: &mut Did, dao: &mut Vec<DigitalObject>) {
                     out.repository = Some(t);
                 }
             }
-            "container" => out.container.push(Container {
-                container_type: attr(e, "type").or_else(|| attr(e, "localtype")),
-                value: e.text(),
-                id: attr(e, "id"),
-                parent: attr(e, "parent"),
-            }),
+            "container" => {
+                let [container_type, localtype, id, parent] =
+                    attrs(e, ["type", "localtype", "id", "parent"]);
+                out.container.push(Container {
+                    container_type: container_type.or(localtype),
+                    value: e.text(),
+                    id,
+                    parent,
+                });
+            }
             "abstract" => out.abstracts.push(e.text()),
             "dao" | "daogrp" | "daoset" => read_dao(e, dao),
             _ => {}
@@ -641,10 +661,11 @@ fn repository_text(e: &Element) -> String {
 }
 
 fn unitdate(e: &Element) -> UnitDate {
+    let [normal, date_type, unitdatetype] = attrs(e, ["normal", "type", "unitdatetype"]);
     UnitDate {
         text: e.text(),
-        normal: attr(e, "normal"),
-        date_type: attr(e, "type").or_else(|| attr(e, "unitdatetype")),
+        normal,
+        date_type: date_type.or(unitdatetype),
         structured: false,
     }
 }
@@ -774,15 +795,27 @@ fn access_point(e: &Element) -> AccessPoint {
         };
         parts.join(sep)
     };
+    let [source, rules, authfilenumber, identifier, role, relator, normal] = attrs(
+        e,
+        [
+            "source",
+            "rules",
+            "authfilenumber",
+            "identifier",
+            "role",
+            "relator",
+            "normal",
+        ],
+    );
     AccessPoint {
         kind: e.name.to_string(),
         value,
         parts,
-        source: attr(e, "source"),
-        rules: attr(e, "rules"),
-        authfilenumber: attr(e, "authfilenumber").or_else(|| attr(e, "identifier")),
-        role: attr(e, "role").or_else(|| attr(e, "relator")),
-        normal: attr(e, "normal"),
+        source,
+        rules,
+        authfilenumber: authfilenumber.or(identifier),
+        role: role.or(relator),
+        normal,
     }
 }
 

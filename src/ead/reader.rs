@@ -190,7 +190,7 @@ impl<R: BufRead> Reader<R> {
                 State::Prolog => match self.xml.next_event()? {
                     XmlEvent::Start(t) => match t.name.as_str() {
                         "ead" => {
-                            let t = t.clone();
+                            let t = self.xml.take_start();
                             self.begin_document(&t);
                         }
                         "OAI-PMH" => {
@@ -211,11 +211,11 @@ impl<R: BufRead> Reader<R> {
                 },
                 State::Envelope => match self.xml.next_event()? {
                     XmlEvent::Start(t) if t.name == "ead" => {
-                        let t = t.clone();
+                        let t = self.xml.take_start();
                         self.begin_document(&t);
                     }
                     XmlEvent::Start(t) if t.name == "header" => {
-                        let t = t.clone();
+                        let t = self.xml.take_start();
                         let header = self.xml.read_element(t)?;
                         self.oai_identifier = header
                             .child("identifier")
@@ -233,12 +233,12 @@ impl<R: BufRead> Reader<R> {
                 State::Ead => match self.xml.next_event()? {
                     XmlEvent::Start(t) => match t.name.as_str() {
                         "eadheader" | "control" => {
-                            let t = t.clone();
+                            let t = self.xml.take_start();
                             let element = self.xml.read_element(t)?;
                             return Ok(Some(Item::Header(self.header(element))));
                         }
                         "archdesc" => {
-                            let t = t.clone();
+                            let t = self.xml.take_start();
                             if !self.header_seen {
                                 let location = self.xml.location(t.position);
                                 self.doc_diagnostics.push(Diagnostic {
@@ -402,7 +402,7 @@ impl<R: BufRead> Reader<R> {
         let top = self.frames.len() - 1;
         match self.xml.next_event()? {
             XmlEvent::Start(t) if is_component_name(&t.name) => {
-                let t = t.clone();
+                let t = self.xml.take_start();
                 let owner = self.owner();
                 if self.frames[owner].element.is_some() {
                     // The parent's own description is complete enough: yield it first.
@@ -413,7 +413,7 @@ impl<R: BufRead> Reader<R> {
                 self.open_component(t);
             }
             XmlEvent::Start(t) if t.name == "dsc" => {
-                let t = t.clone();
+                let t = self.xml.take_start();
                 let owner = self.owner();
                 if let Some(e) = self.frames[owner].element.as_mut() {
                     e.children.push(Node::Element(Element::from_start(t)));
@@ -426,8 +426,8 @@ impl<R: BufRead> Reader<R> {
                     children: 0,
                 });
             }
-            XmlEvent::Start(t) => {
-                let t = t.clone();
+            XmlEvent::Start(_) => {
+                let t = self.xml.take_start();
                 let element = self.xml.read_element(t)?;
                 let owner = self.owner();
                 let in_dsc = self.frames[top].dsc;
