@@ -18,7 +18,7 @@
 //! | `/static/…` | the style sheet and the workbench's small script |
 //!
 //! Every page is HTML with a `Server-Timing: app;dur=…` header (the time spent answering, in
-//! milliseconds). Page queries are bounded (LIMIT/OFFSET paging, capped counts); store-wide
+//! milliseconds). Page queries are bounded (capped lists, kept per resource page); store-wide
 //! counts for the dashboard are gathered once, in the background, when the site starts (the
 //! store is opened read-only: it does not change under the server).
 
@@ -204,9 +204,9 @@ impl Site {
 
     /// Makes the pages of the most linked resources once, in the background, so that the
     /// first reader of a large store's busiest pages does not wait for their lists and facets
-    /// ([`browse::Kept`]): every collection and institution, and the [`KEEP_MOST_LINKED`] most
-    /// linked vocabulary concepts (`skos:exactMatch`) and agents (`owl:sameAs`). Says on stderr
-    /// when done.
+    /// ([`browse::Kept`]): every collection and institution, the [`KEEP_MOST_LINKED`] most
+    /// linked vocabulary concepts (`skos:exactMatch`) and agents (`owl:sameAs`), and the three
+    /// most used languages, types and classes. Says on stderr when done.
     pub fn keep_most_linked(site: Arc<Self>) {
         let spawned = std::thread::Builder::new()
             .name("crosswalk-keep".into())
@@ -226,13 +226,19 @@ impl Site {
                 }
             }
         }
-        for p in [
-            "http://www.w3.org/2004/02/skos/core#exactMatch",
-            "http://www.w3.org/2002/07/owl#sameAs",
+        for (p, most) in [
+            (
+                "http://www.w3.org/2004/02/skos/core#exactMatch",
+                KEEP_MOST_LINKED,
+            ),
+            ("http://www.w3.org/2002/07/owl#sameAs", KEEP_MOST_LINKED),
+            ("http://purl.org/dc/terms/language", 3),
+            ("http://purl.org/dc/terms/type", 3),
+            ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 3),
         ] {
             let text = format!(
                 "SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?b <{p}> ?x }} FILTER(isIRI(?x)) }} \
-                 GROUP BY ?x ORDER BY DESC(?n) LIMIT {KEEP_MOST_LINKED}"
+                 GROUP BY ?x ORDER BY DESC(?n) LIMIT {most}"
             );
             let Ok(query) = crate::sparql::Query::parse(&text) else {
                 continue;
@@ -241,7 +247,9 @@ impl Site {
             if let Ok(answer) = crate::sparql::solutions(&self.store, &query, &options) {
                 for row in answer.rows {
                     if let Some(Some(oxigraph::model::Term::NamedNode(x))) = row.first() {
-                        iris.push(x.as_str().to_string());
+                        if !iris.iter().any(|i| i == x.as_str()) {
+                            iris.push(x.as_str().to_string());
+                        }
                     }
                 }
             }

@@ -44,7 +44,8 @@ subject=${SUBJECT:-$(sparql 'SELECT ?s (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?c <h
 record=$(sparql 'SELECT ?r WHERE { GRAPH ?pg { ?g <https://w3id.org/crosswalk/vocab#describes> ?r } } LIMIT 1')
 collection=$(sparql 'SELECT ?c WHERE { ?c a <http://purl.org/dc/dcmitype/Collection> } LIMIT 1')
 institution=$(sparql 'SELECT ?i WHERE { ?i a <http://xmlns.com/foaf/0.1/Organization> } LIMIT 1')
-echo "# subject $subject; record $record; collection $collection; institution $institution" >&2
+language=$(sparql 'SELECT ?l (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?r <http://purl.org/dc/terms/language> ?l } FILTER(isIRI(?l)) } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1' | cut -d, -f1)
+echo "# subject $subject; record $record; collection $collection; institution $institution; language $language" >&2
 
 # The number of pages of the page measured last ("Page 1 of N"): its first request's body.
 pages() {
@@ -106,3 +107,4 @@ measure "collection, page 1" "/resource?iri=$(enc "$collection")"
 cn=$(pages); cn=${cn:-1}
 measure "collection, page $cn of $cn (last)" "/resource?iri=$(enc "$collection")&page=$cn"
 measure "institution" "/resource?iri=$(enc "$institution")"
+measure "the most used language" "/resource?iri=$(enc "$language")"

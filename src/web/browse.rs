@@ -1010,8 +1010,8 @@ struct Recent<T> {
 /// A kept value and when it was last used.
 type Used<T> = (u64, Arc<T>);
 
-/// Values kept per kind (summaries hold up to [`COUNT_CAP`] items: some MB each).
-const KEPT: usize = 64;
+/// Values kept per kind (a summary holds up to [`COUNT_CAP`] items: up to about 6 MB).
+const KEPT: usize = 32;
 
 impl<T> Default for Recent<T> {
     fn default() -> Self {

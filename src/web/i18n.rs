@@ -64,6 +64,11 @@ impl Ui {
             .map_or(english, |m| m[column])
     }
 
+    /// Whether the table has `english` in this language.
+    fn speaks(self, english: &str) -> bool {
+        self == Self::En || MESSAGES.iter().any(|m| m[0] == english)
+    }
+
     /// The name of property `iri` as HTML: a vocabulary's label in this language, else the
     /// message table's name, else a vocabulary's label in another language, else the table's
     /// English name, else the abbreviated IRI. Marked with its `lang` when that is not the
@@ -77,9 +82,7 @@ impl Ui {
             (Some((text, lang)), _) if lang.split('-').next() == Some(self.tag()) => {
                 (text.to_string(), "")
             }
-            (_, Some(english)) if self.tr(english) != english || self == Self::En => {
-                (self.tr(english).to_string(), "")
-            }
+            (_, Some(english)) if self.speaks(english) => (self.tr(english).to_string(), ""),
             (Some((text, lang)), _) => (text.to_string(), lang),
             (None, Some(english)) => (english.to_string(), "en"),
             (None, None) => (
