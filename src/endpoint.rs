@@ -96,7 +96,9 @@ impl Endpoint {
     /// Serves the web pages of `site` besides the endpoint (`crate::web`).
     #[must_use]
     pub fn site(mut self, site: Site) -> Self {
-        self.site = Some(Arc::new(site));
+        let site = Arc::new(site);
+        Site::keep_most_linked(Arc::clone(&site));
+        self.site = Some(site);
         self
     }
 

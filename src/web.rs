@@ -18,17 +18,19 @@
 //! | `/static/…` | the style sheet and the workbench's small script |
 //!
 //! Every page is HTML with a `Server-Timing: app;dur=…` header (the time spent answering, in
-//! milliseconds). Page queries are bounded (LIMIT/OFFSET paging, capped counts); store-wide
+//! milliseconds). Page queries are bounded (capped lists, kept per resource page); store-wide
 //! counts for the dashboard are gathered once, in the background, when the site starts (the
 //! store is opened read-only: it does not change under the server).
 
 mod browse;
 mod dashboard;
 pub mod html;
+pub mod i18n;
 pub mod labels;
 pub mod source;
 mod workbench;
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -55,6 +57,10 @@ PREFIX owl: <http://www.w3.org/2002/07/owl#>\n\
 PREFIX prov: <http://www.w3.org/ns/prov#>\n\
 PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n\
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n";
+
+/// How many of the most linked concepts, and of agents, [`Site::keep_most_linked`] makes the
+/// pages of.
+pub const KEEP_MOST_LINKED: usize = 10;
 
 /// The header that carries the server time of a page.
 pub const SERVER_TIMING: &str = "server-timing";
@@ -113,6 +119,8 @@ pub struct Site {
     consortium: Option<String>,
     /// Its collections.
     collections: Vec<dashboard::CollectionRow>,
+    /// What resource pages keep between requests.
+    kept: browse::Kept,
 }
 
 /// A request as the pages see it.
@@ -121,11 +129,18 @@ pub(crate) struct Ask<'a> {
     pub params: Vec<(String, String)>,
     /// The reader's languages, best first.
     pub langs: Vec<String>,
+    /// The language of the interface (the first of the reader's it speaks).
+    pub ui: i18n::Ui,
     /// The site.
     pub site: &'a Site,
 }
 
 impl Ask<'_> {
+    /// `english` in the interface's language.
+    pub fn tr(&self, english: &'static str) -> &'static str {
+        self.ui.tr(english)
+    }
+
     /// The first value of parameter `key`.
     pub fn param(&self, key: &str) -> Option<&str> {
         self.params
@@ -183,7 +198,84 @@ impl Site {
             timeout: options.timeout.unwrap_or(Duration::from_secs(10)),
             name,
             overview,
+            kept: browse::Kept::default(),
         })
+    }
+
+    /// Makes the pages of the most linked resources once, in the background, so that the
+    /// first reader of a large store's busiest pages does not wait for their lists and facets
+    /// ([`browse::Kept`]): every collection and institution, the [`KEEP_MOST_LINKED`] most
+    /// linked vocabulary concepts (`skos:exactMatch`) and agents (`owl:sameAs`), and the three
+    /// most used languages, types and classes. Says on stderr when done.
+    pub fn keep_most_linked(site: Arc<Self>) {
+        let spawned = std::thread::Builder::new()
+            .name("crosswalk-keep".into())
+            .spawn(move || site.make_most_linked());
+        if let Err(e) = spawned {
+            eprintln!("crosswalk: the most linked pages are not made in advance: {e}");
+        }
+    }
+
+    fn make_most_linked(&self) {
+        let start = Instant::now();
+        let mut iris: Vec<String> = Vec::new();
+        for c in &self.collections {
+            for iri in [&c.iri, &c.institution] {
+                if !iri.is_empty() && !iris.contains(iri) {
+                    iris.push(iri.clone());
+                }
+            }
+        }
+        for (p, most) in [
+            (
+                "http://www.w3.org/2004/02/skos/core#exactMatch",
+                KEEP_MOST_LINKED,
+            ),
+            ("http://www.w3.org/2002/07/owl#sameAs", KEEP_MOST_LINKED),
+            ("http://purl.org/dc/terms/language", 3),
+            ("http://purl.org/dc/terms/type", 3),
+            ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", 3),
+        ] {
+            let text = format!(
+                "SELECT ?x (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?b <{p}> ?x }} FILTER(isIRI(?x)) }} \
+                 GROUP BY ?x ORDER BY DESC(?n) LIMIT {most}"
+            );
+            let Ok(query) = crate::sparql::Query::parse(&text) else {
+                continue;
+            };
+            let options = crate::sparql::QueryOptions::default();
+            if let Ok(answer) = crate::sparql::solutions(&self.store, &query, &options) {
+                for row in answer.rows {
+                    if let Some(Some(oxigraph::model::Term::NamedNode(x))) = row.first() {
+                        if !iris.iter().any(|i| i == x.as_str()) {
+                            iris.push(x.as_str().to_string());
+                        }
+                    }
+                }
+            }
+        }
+        let mut slowest = (Duration::ZERO, String::new());
+        for iri in &iris {
+            let began = Instant::now();
+            let ask = Ask {
+                params: vec![("iri".into(), iri.clone())],
+                langs: vec!["en".into()],
+                ui: i18n::Ui::En,
+                site: self,
+            };
+            let _ = browse::page(&ask);
+            if began.elapsed() > slowest.0 {
+                slowest = (began.elapsed(), iri.clone());
+            }
+        }
+        eprintln!(
+            "crosswalk: made the pages of the {} most linked resources in {:.1} s (the slowest: \
+             {}, {:.0} ms)",
+            iris.len(),
+            start.elapsed().as_secs_f64(),
+            slowest.1,
+            slowest.0.as_secs_f64() * 1000.0
+        );
     }
 
     /// The example queries of the workbench.
@@ -213,16 +305,18 @@ impl Site {
                 "the pages answer GET only\n",
             ));
         }
+        let langs = labels::languages(
+            request
+                .headers()
+                .get(ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok()),
+        );
         let ask = Ask {
             params: form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes())
                 .map(|(k, v)| (k.into_owned(), v.into_owned()))
                 .collect(),
-            langs: labels::languages(
-                request
-                    .headers()
-                    .get(ACCEPT_LANGUAGE)
-                    .and_then(|v| v.to_str().ok()),
-            ),
+            ui: i18n::Ui::pick(&langs),
+            langs,
             site: self,
         };
         let outcome = match path {
@@ -250,9 +344,13 @@ impl Site {
             _ => return Some(static_file(path)),
         };
         let response = match outcome {
-            Ok(page) => html_response(StatusCode::OK, page.render(&self.name)),
+            Ok(mut page) => {
+                page.ui = ask.ui;
+                html_response(StatusCode::OK, page.render(&self.name))
+            }
             Err(failure) => {
                 let mut page = Page::new(failure.title(), Section::Home);
+                page.ui = ask.ui;
                 page.push(&format!(
                     "<p role=\"alert\" class=\"error\">{}</p>",
                     esc(&failure.to_string())
@@ -266,6 +364,11 @@ impl Site {
     /// The store.
     pub(crate) fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// What resource pages keep between requests.
+    pub(crate) fn kept(&self) -> &browse::Kept {
+        &self.kept
     }
 
     /// The loaded vocabularies.
@@ -310,26 +413,36 @@ impl Site {
     }
 
     fn home(&self, ask: &Ask<'_>) -> Page {
-        let mut page = Page::new("Harmonised catalogue", Section::Home);
-        page.push(
-            "<p>Records of every collection, mapped onto one model and reconciled against shared \
-             vocabularies. Browse a collection or a shared subject, ask the store in SPARQL, or \
-             see how the harmonisation went.</p>",
+        let mut page = Page::new(ask.tr("Harmonised catalogue"), Section::Home);
+        let _ = write!(
+            page.body,
+            "<p>{}</p>",
+            ask.tr(
+                "Records of every collection, mapped onto one model and reconciled against \
+                 shared vocabularies. Browse a collection or a shared subject, ask the store in \
+                 SPARQL, or see how the harmonisation went."
+            )
         );
         page.push(&dashboard::collections_list(ask));
-        page.push("<h2>Start here</h2><ul class=\"links\">");
-        page.push(
-            "<li><a href=\"/workbench\">SPARQL workbench</a>: the example queries, your own</li>\
-             <li><a href=\"/dashboard\">Harmonisation dashboard</a>: records, runs, diagnostics, \
-             reconciliation rates</li>\
-             <li><a href=\"/dashboard/headings\">Unmatched and ambiguous headings</a></li>",
+        let _ = write!(
+            page.body,
+            "<h2>{}</h2><ul class=\"links\"><li><a href=\"/workbench\">{}</a>: {}</li>\
+             <li><a href=\"/dashboard\">{}</a>: {}</li>\
+             <li><a href=\"/dashboard/headings\">{}</a></li></ul>",
+            ask.tr("Start here"),
+            ask.tr("SPARQL workbench"),
+            ask.tr("the example queries, your own"),
+            ask.tr("Harmonisation dashboard"),
+            ask.tr("records, runs, diagnostics, reconciliation rates"),
+            ask.tr("Unmatched and ambiguous headings"),
         );
-        page.push("</ul>");
-        let mut form = String::from(
-            "<h2>Open a resource</h2><form action=\"/resource\" method=\"get\" class=\"inline\">\
+        let mut form = format!(
+            "<h2>{}</h2><form action=\"/resource\" method=\"get\" class=\"inline\">\
              <label for=\"iri\">IRI</label> <input id=\"iri\" name=\"iri\" type=\"url\" size=\"50\" \
              required placeholder=\"http://id.loc.gov/authorities/subjects/sh85088762\"> \
-             <button type=\"submit\">Open</button></form>",
+             <button type=\"submit\">{}</button></form>",
+            ask.tr("Open a resource"),
+            ask.tr("Open"),
         );
         if self.config.is_none() {
             form.push_str(

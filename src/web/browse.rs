@@ -10,21 +10,25 @@
 //!   per-heading concepts of their records (`skos:exactMatch`, `skos:broadMatch`) and a
 //!   person's authority IRI through `owl:sameAs`.
 //!
-//! Items are found with index lookups, not SPARQL joins; counts and the institution and
+//! Items are found with index scans, not SPARQL joins; counts and the institution and
 //! collection facets are exact up to [`COUNT_CAP`] items, the type and date facets count the
-//! first [`FACET_CAP`] (the page says so), so that the page of the most used subject of a large
-//! store stays fast.
+//! first [`FACET_CAP`] (the page says so). The list of items and the facets of a resource page
+//! (with its filters) are made once and kept while the server runs ([`Kept`]; the store is
+//! opened read-only), so that any page of the list, the first or the last, costs only the 25
+//! items shown: their types, date and title, and the labels.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 use oxigraph::model::{
-    GraphName, GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
+    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
 };
 
 use super::html::{
     self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
 };
+use super::i18n::ItemsFound;
 use super::labels::Labels;
 use super::source::{self, Location, Source};
 use super::{iri_ref, Ask, Failure};
@@ -91,7 +95,8 @@ pub(super) fn page(ask: &Ask<'_>) -> Result<Page, Failure> {
     };
     let _ = write!(
         page.body,
-        "<p class=\"kind\"><span class=\"badge\">{kind}</span> <code class=\"iri\">{}</code></p>",
+        "<p class=\"kind\"><span class=\"badge\">{}</span> <code class=\"iri\">{}</code></p>",
+        ask.tr(kind),
         esc(iri)
     );
 
@@ -212,7 +217,19 @@ fn record_provenance(ask: &Ask<'_>, iri: &str) -> Result<Option<Provenance>, Fai
 }
 
 /// The headings as written (per-record concepts) and agents that lead to `iri`: (IRI, how).
-fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Vec<(String, &'static str)>, Failure> {
+/// Every record that uses a heading says where it was reconciled to, so the scan reads as many
+/// quads as the concept has records: it is made once per resource and kept ([`Kept`]).
+fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Arc<Bridges>, Failure> {
+    ask.site
+        .kept()
+        .bridges
+        .get_or_make(iri, || scan_bridges(ask, iri))
+}
+
+/// Bridging concepts and agents: (IRI, how).
+type Bridges = Vec<(String, &'static str)>;
+
+fn scan_bridges(ask: &Ask<'_>, iri: &str) -> Result<Bridges, Failure> {
     let store = ask.site.store();
     let mut seen = HashSet::new();
     let mut out = Vec::new();
@@ -262,8 +279,14 @@ fn description(ask: &Ask<'_>, iri: &str, g: &str, labels: &mut Labels, out: &mut
         &ask.langs,
         triples.iter().map(|(_, o)| o),
     );
-    out.push_str(
-        "<section aria-labelledby=\"desc-h\"><h2 id=\"desc-h\">Description</h2><dl class=\"desc\">",
+    // Properties named by a vocabulary (a relator used as a property), else by the table.
+    for (p, _) in &triples {
+        labels.fill_iri(store, ask.site.vocab(), &ask.langs, p);
+    }
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"desc-h\"><h2 id=\"desc-h\">{}</h2><dl class=\"desc\">",
+        ask.tr("Description")
     );
     let mut order: Vec<&str> = Vec::new();
     for (p, _) in &triples {
@@ -288,12 +311,7 @@ fn description(ask: &Ask<'_>, iri: &str, g: &str, labels: &mut Labels, out: &mut
         (rank, predicate(p))
     });
     for p in order {
-        let _ = write!(
-            out,
-            "<dt><abbr title=\"{}\">{}</abbr></dt>",
-            esc(p),
-            predicate(p)
-        );
+        let _ = write!(out, "<dt>{}</dt>", ask.ui.property(p, labels));
         for (_, o) in triples.iter().filter(|(q, _)| q == p) {
             let _ = write!(out, "<dd>{}</dd>", object_html(ask, iri, g, o, labels));
         }
@@ -327,7 +345,7 @@ fn object_html(ask: &Ask<'_>, item: &str, g: &str, o: &Term, labels: &mut Labels
         );
         out = inner
             .iter()
-            .map(|(p, o)| format!("{} {}", predicate(p), html::term(o, labels)))
+            .map(|(p, o)| format!("{} {}", ask.ui.property(p, labels), html::term(o, labels)))
             .collect::<Vec<_>>()
             .join("; ");
         return out;
@@ -426,9 +444,12 @@ fn hierarchy(ask: &Ask<'_>, iri: &str, labels: &mut Labels, out: &mut String) {
     for n in ancestors.iter().chain(&children) {
         labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
     }
-    out.push_str(
-        "<section aria-labelledby=\"tree-h\"><h2 id=\"tree-h\">Place in the collection</h2>\
-         <nav aria-label=\"Hierarchy\" class=\"tree\"><ol>",
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"tree-h\"><h2 id=\"tree-h\">{}</h2>\
+         <nav aria-label=\"{}\" class=\"tree\"><ol>",
+        ask.tr("Place in the collection"),
+        ask.tr("Hierarchy")
     );
     for a in ancestors.iter().rev() {
         let _ = write!(out, "<li>{}<ol>", iri_link(a.as_str(), labels));
@@ -462,8 +483,10 @@ fn provenance_html(ask: &Ask<'_>, prov: &Provenance, labels: &mut Labels, out: &
             labels.fill_iri(store, ask.site.vocab(), &ask.langs, n.as_str());
         }
     }
-    out.push_str(
-        "<section aria-labelledby=\"prov-h\"><h2 id=\"prov-h\">Provenance</h2><table class=\"kv\"><tbody>",
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"prov-h\"><h2 id=\"prov-h\">{}</h2><table class=\"kv\"><tbody>",
+        ask.tr("Provenance")
     );
     let rows = [
         ("Institution", "institution"),
@@ -483,20 +506,26 @@ fn provenance_html(ask: &Ask<'_>, prov: &Provenance, labels: &mut Labels, out: &
         if let Some(t) = prov.get(key) {
             let _ = write!(
                 out,
-                "<tr><th scope=\"row\">{name}</th><td>{}</td></tr>",
+                "<tr><th scope=\"row\">{}</th><td>{}</td></tr>",
+                ask.tr(name),
                 html::term(t, labels)
             );
         }
     }
     let _ = write!(
         out,
-        "<tr><th scope=\"row\">Record graph</th><td><code>{}</code></td></tr></tbody></table></section>",
+        "<tr><th scope=\"row\">{}</th><td><code>{}</code></td></tr></tbody></table></section>",
+        ask.tr("Record graph"),
         esc(&prov.graph)
     );
 }
 
 fn source_html(ask: &Ask<'_>, prov: &Provenance, out: &mut String) {
-    out.push_str("<section aria-labelledby=\"src-h\"><h2 id=\"src-h\">Source record</h2>");
+    let _ = write!(
+        out,
+        "<section aria-labelledby=\"src-h\"><h2 id=\"src-h\">{}</h2>",
+        ask.tr("Source record")
+    );
     let Some(config) = ask.site.config() else {
         out.push_str(
             "<p class=\"note\">The source is not available: the server was started without \
@@ -609,8 +638,9 @@ fn bridges_html(
     }
     let _ = write!(
         out,
-        "<section aria-labelledby=\"bridges-h\"><h2 id=\"bridges-h\">Headings that lead here</h2>\
+        "<section aria-labelledby=\"bridges-h\"><h2 id=\"bridges-h\">{}</h2>\
          <p>{} heading{} as written in the records reconciled to <code>{}</code>:</p><ul class=\"bridges\">",
+        ask.tr("Headings that lead here"),
         group(bridges.len() as i64),
         if bridges.len() == 1 { "" } else { "s" },
         esc(iri)
@@ -632,7 +662,7 @@ fn bridges_html(
 type Facet = (&'static str, &'static str, Vec<(String, usize)>);
 
 /// One item linking to the resource.
-#[derive(Default)]
+#[derive(Default, Clone)]
 struct Item {
     described: bool,
     iri: String,
@@ -662,6 +692,23 @@ fn href(iri: &str, filters: &[(&str, &str)], page: usize) -> String {
         let _ = write!(out, "&page={page}");
     }
     out
+}
+
+/// Whether `item` passes every filter (type and date ones read the item's types and date).
+fn passes(site: &super::Site, item: &mut Item, filters: &[(&str, &str)]) -> bool {
+    filters.iter().all(|(k, v)| match *k {
+        "coll" => item.collection == *v,
+        "inst" => item.institution == *v,
+        "type" => {
+            describe_item(site, item);
+            item.types.iter().any(|t| t == v)
+        }
+        "decade" => {
+            describe_item(site, item);
+            item.date.as_deref().and_then(decade).as_deref() == Some(*v)
+        }
+        _ => true,
+    })
 }
 
 /// Finds the items that link to `iri` (directly or through `bridges`), or a collection's or
@@ -708,23 +755,8 @@ fn find_items(
             relations: vec![rel.to_string()],
             ..Item::default()
         };
-        for (k, v) in filters {
-            let keep = match *k {
-                "coll" => candidate.collection == *v,
-                "inst" => candidate.institution == *v,
-                "type" => {
-                    describe_item(site, &mut candidate);
-                    candidate.types.iter().any(|t| t == v)
-                }
-                "decade" => {
-                    describe_item(site, &mut candidate);
-                    candidate.date.as_deref().and_then(decade).as_deref() == Some(*v)
-                }
-                _ => true,
-            };
-            if !keep {
-                return true;
-            }
+        if !passes(site, &mut candidate, filters) {
+            return true;
         }
         if items.len() == scan_limit {
             more = true;
@@ -751,69 +783,46 @@ fn find_items(
             }
         }
         _ => {
-            let targets = std::iter::once(iri).chain(bridges.iter().map(|(b, _)| b.as_str()));
-            'targets: for target in targets {
-                for quad in store.quads_for_pattern(None, None, Some(nn(target).into()), None) {
-                    let quad = quad.map_err(storage)?;
-                    if NOT_ITEM.contains(&quad.predicate.as_str()) {
-                        continue;
-                    }
-                    let (NamedOrBlankNode::NamedNode(item), GraphName::NamedNode(g)) =
-                        (quad.subject, quad.graph_name)
-                    else {
-                        continue;
-                    };
-                    if !consider(Some(item), g, quad.predicate.as_str()) {
-                        break 'targets;
-                    }
-                }
-            }
-        }
-    }
-    Ok((items, more))
-}
-
-/// How many items [`find_items`] would find without filters (up to [`COUNT_CAP`]; `true`: more),
-/// counted by a SPARQL query over the same index scan, which joins nothing and decodes no term.
-fn count_items(
-    ask: &Ask<'_>,
-    iri: &str,
-    kind: &str,
-    bridges: &[(String, &'static str)],
-) -> Result<(usize, bool), Failure> {
-    let x = iri_ref(iri)?;
-    let core = match kind {
-        "Collection" => format!("GRAPH ?pg {{ ?g <http://purl.org/dc/terms/isPartOf> {x} }}"),
-        "Institution" => {
-            format!("GRAPH ?pg {{ ?g <http://www.w3.org/ns/prov#wasAttributedTo> {x} }}")
-        }
-        _ => {
-            let mut values = x.clone();
+            // In SPARQL, so that the links from nodes inside records (`NOT_ITEM`: every
+            // record's heading says where it was reconciled to) are passed over without
+            // decoding their terms.
+            let mut values = iri_ref(iri)?;
             for (b, _) in bridges {
                 values.push(' ');
                 values.push_str(&iri_ref(b)?);
             }
             let not_item: Vec<String> = NOT_ITEM.iter().map(|p| format!("<{p}>")).collect();
-            format!(
-                "VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
-                 FILTER(?rel NOT IN ({}))",
+            let query = crate::sparql::Query::parse(&format!(
+                "SELECT ?item ?rel ?g WHERE {{ VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
+                 FILTER(isIRI(?item) && ?rel NOT IN ({})) }}",
                 not_item.join(", ")
-            )
+            ))
+            .map_err(|e| Failure::Storage(e.to_string()))?;
+            let options = crate::sparql::QueryOptions::default()
+                .with_timeout(site.timeout)
+                .with_limit(4 * scan_limit + 1);
+            let answer = crate::sparql::solutions(store, &query, &options)
+                .map_err(|e| Failure::Storage(e.to_string()))?;
+            for row in answer.rows {
+                let mut row = row.into_iter();
+                let (
+                    Some(Some(Term::NamedNode(item))),
+                    Some(Some(Term::NamedNode(rel))),
+                    Some(Some(Term::NamedNode(g))),
+                ) = (row.next(), row.next(), row.next())
+                else {
+                    continue;
+                };
+                if !consider(Some(item), g, rel.as_str()) {
+                    break;
+                }
+            }
+            if answer.truncated {
+                more = true;
+            }
         }
-    };
-    let query = crate::sparql::Query::parse(&format!(
-        "SELECT (COUNT(*) AS ?n) WHERE {{ {{ SELECT DISTINCT ?item ?g WHERE {{ {core} }} LIMIT {} }} }}",
-        COUNT_CAP + 1
-    ))
-    .map_err(|e| Failure::Storage(e.to_string()))?;
-    let options = crate::sparql::QueryOptions::default().with_timeout(ask.site.timeout);
-    let answer = crate::sparql::solutions(ask.site.store(), &query, &options)
-        .map_err(|e| Failure::Storage(e.to_string()))?;
-    let n = match answer.rows.first().and_then(|r| r.first()) {
-        Some(Some(Term::Literal(l))) => l.value().parse().unwrap_or(0),
-        _ => 0,
-    };
-    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
+    }
+    Ok((items, more))
 }
 
 /// Predicates whose subject is a node inside a record, not the record's item.
@@ -886,6 +895,169 @@ fn describe_item(site: &super::Site, item: &mut Item) {
         });
 }
 
+/// The items of a resource page and its facets, for one set of filters: made once and kept
+/// ([`Kept`]), so that every page of the list, and the next reader, costs only the items shown.
+struct Summary {
+    /// The items found (at most [`COUNT_CAP`]), in index order; the first [`FACET_CAP`]
+    /// described (types, date).
+    items: Vec<Item>,
+    total: usize,
+    /// More than [`COUNT_CAP`].
+    more: bool,
+    /// How many items the type and date facets count.
+    typed: usize,
+    facets: Vec<Facet>,
+}
+
+/// The summary of a resource page with `filters`: kept, else made and kept.
+fn kept_summary(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    filters: &[(&'static str, &str)],
+) -> Result<Arc<Summary>, Failure> {
+    let key = format!("{kind} {iri} {filters:?}");
+    ask.site
+        .kept()
+        .summaries
+        .get_or_make(&key, || summarise(ask, iri, kind, bridges, filters))
+}
+
+fn summarise(
+    ask: &Ask<'_>,
+    iri: &str,
+    kind: &str,
+    bridges: &[(String, &'static str)],
+    filters: &[(&'static str, &str)],
+) -> Result<Summary, Failure> {
+    // Filtered: from the unfiltered list when it is complete (no scan again).
+    let base = if filters.is_empty() {
+        None
+    } else {
+        Some(kept_summary(ask, iri, kind, bridges, &[])?).filter(|b| !b.more)
+    };
+    let (mut items, more) = match base {
+        Some(base) => {
+            let mut kept = Vec::new();
+            for item in &base.items {
+                let mut item = item.clone();
+                if passes(ask.site, &mut item, filters) {
+                    kept.push(item);
+                }
+            }
+            (kept, false)
+        }
+        None => find_items(ask, iri, kind, bridges, filters, COUNT_CAP)?,
+    };
+    let total = items.len();
+    for item in items.iter_mut().take(FACET_CAP) {
+        describe_item(ask.site, item);
+    }
+    let typed = items.len().min(FACET_CAP);
+    let mut facets: Vec<Facet> = Vec::new();
+    for (param, name) in [
+        ("inst", "Institution"),
+        ("coll", "Collection"),
+        ("type", "Type"),
+        ("decade", "Date"),
+    ] {
+        let mut counts: HashMap<String, usize> = HashMap::new();
+        // The institution and collection come from the graph name: every item counts.
+        let counted = if matches!(param, "inst" | "coll") {
+            &items[..]
+        } else {
+            &items[..typed]
+        };
+        for item in counted {
+            let values: Vec<String> = match param {
+                "inst" => vec![item.institution.clone()],
+                "coll" => vec![item.collection.clone()],
+                "type" => item.types.clone(),
+                _ => item.date.as_deref().and_then(decade).into_iter().collect(),
+            };
+            for v in values {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        counts.truncate(20);
+        facets.push((param, name, counts));
+    }
+    Ok(Summary {
+        items,
+        total,
+        more,
+        typed,
+        facets,
+    })
+}
+
+/// Kept per resource while the server runs (its store is opened read-only and does not change
+/// under it): the bridges and the summaries of the most recently asked resource pages.
+#[derive(Default)]
+pub(crate) struct Kept {
+    bridges: Recent<Bridges>,
+    summaries: Recent<Summary>,
+}
+
+/// At most [`KEPT`] values by key, the least recently used dropped first.
+struct Recent<T> {
+    map: Mutex<(u64, HashMap<String, Used<T>>)>,
+}
+
+/// A kept value and when it was last used.
+type Used<T> = (u64, Arc<T>);
+
+/// Values kept per kind (a summary holds up to [`COUNT_CAP`] items: up to about 6 MB).
+const KEPT: usize = 32;
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Self {
+            map: Mutex::new((0, HashMap::new())),
+        }
+    }
+}
+
+impl<T> Recent<T> {
+    fn get(&self, key: &str) -> Option<Arc<T>> {
+        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let (clock, map) = &mut *guard;
+        *clock += 1;
+        let entry = map.get_mut(key)?;
+        entry.0 = *clock;
+        Some(Arc::clone(&entry.1))
+    }
+
+    /// The value kept for `key`, else the one `make` makes, then kept.
+    fn get_or_make(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T, Failure>,
+    ) -> Result<Arc<T>, Failure> {
+        if let Some(kept) = self.get(key) {
+            return Ok(kept);
+        }
+        let made = Arc::new(make()?);
+        self.put(key, Arc::clone(&made));
+        Ok(made)
+    }
+
+    fn put(&self, key: &str, value: Arc<T>) {
+        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let (clock, map) = &mut *guard;
+        *clock += 1;
+        if map.len() >= KEPT && !map.contains_key(key) {
+            if let Some(oldest) = map.iter().min_by_key(|(_, v)| v.0).map(|(k, _)| k.clone()) {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(key.to_string(), (*clock, value));
+    }
+}
+
 fn across(
     ask: &Ask<'_>,
     iri: &str,
@@ -902,99 +1074,59 @@ fn across(
     }
     let page = ask.page();
     let skip = (page - 1) * PAGE_SIZE;
-    // Without filters the items are counted by a query that joins nothing, and only those
-    // counted for the facets and shown are read; with filters every item is read and tested.
-    let (mut items, total, more) = if filters.is_empty() {
-        let (total, more) = count_items(ask, iri, kind, bridges)?;
-        let (items, _) = find_items(
-            ask,
-            iri,
-            kind,
-            bridges,
-            &[],
-            FACET_CAP.max(skip + PAGE_SIZE),
-        )?;
-        (items, total, more)
-    } else {
-        let (items, more) = find_items(ask, iri, kind, bridges, &filters, COUNT_CAP)?;
-        let total = items.len();
-        (items, total, more)
-    };
+    let summary = kept_summary(ask, iri, kind, bridges, &filters)?;
+    let Summary {
+        items,
+        total,
+        more,
+        typed,
+        facets,
+    } = &*summary;
+    let (total, more, typed) = (*total, *more, *typed);
     if items.is_empty() && filters.is_empty() {
         return Ok(());
     }
     let store = ask.site.store();
-    for (i, item) in items.iter_mut().enumerate() {
-        if i < FACET_CAP || (i >= skip && i < skip + PAGE_SIZE) {
-            describe_item(ask.site, item);
-        }
-    }
-    let typed = items.len().min(FACET_CAP);
-    // Facets over the items counted.
-    let mut facets: Vec<Facet> = Vec::new();
-    for (param, name) in [
-        ("inst", "Institution"),
-        ("coll", "Collection"),
-        ("type", "Type"),
-        ("decade", "Date"),
-    ] {
-        let mut counts: HashMap<String, usize> = HashMap::new();
-        for item in &items[..typed] {
-            let values: Vec<String> = match param {
-                "inst" => vec![item.institution.clone()],
-                "coll" => vec![item.collection.clone()],
-                "type" => item.types.clone(),
-                _ => item.date.as_deref().and_then(decade).into_iter().collect(),
-            };
-            for v in values {
-                *counts.entry(v).or_default() += 1;
-            }
-        }
-        let mut counts: Vec<(String, usize)> = counts.into_iter().collect();
-        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        counts.truncate(20);
-        if param != "decade" {
-            for (v, _) in &counts {
+    for (param, _, counts) in facets {
+        if *param != "decade" {
+            for (v, _) in counts {
                 labels.fill_iri(store, ask.site.vocab(), &ask.langs, v);
             }
         }
-        facets.push((param, name, counts));
     }
-    let shown_total = if more {
-        format!("more than {}", group(COUNT_CAP as i64))
-    } else {
-        group(total as i64)
-    };
-    let institutions = facets[0].2.len();
     let _ = write!(
         out,
-        "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">Across \
-         institutions</h2><p class=\"count\" role=\"status\">{shown_total} item{} from {}{} institution{}{}.</p>",
-        if total == 1 && !more { "" } else { "s" },
-        if typed < total { "at least " } else { "" },
-        institutions,
-        if institutions == 1 { "" } else { "s" },
-        if typed < total {
-            format!(" (the facets count the first {})", group(typed as i64))
-        } else {
-            String::new()
-        }
+        "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">{}</h2>\
+         <p class=\"count\" role=\"status\">{}</p>",
+        ask.tr("Across institutions"),
+        ask.ui.items_found(ItemsFound {
+            total,
+            more_than: more.then_some(COUNT_CAP),
+            institutions: facets[0].2.len(),
+            facets_count: (typed < total).then_some(typed),
+        })
     );
-    out.push_str("<div class=\"facets-and-items\"><nav class=\"facets\" aria-label=\"Facets\">");
+    let _ = write!(
+        out,
+        "<div class=\"facets-and-items\"><nav class=\"facets\" aria-label=\"{}\">",
+        ask.tr("Facets")
+    );
     if !filters.is_empty() {
         let _ = write!(
             out,
-            "<p><a href=\"{}\">Clear all filters</a></p>",
-            esc(&href(iri, &[], 1))
+            "<p><a href=\"{}\">{}</a></p>",
+            esc(&href(iri, &[], 1)),
+            ask.tr("Clear all filters")
         );
     }
-    for (param, name, counts) in &facets {
+    for (param, name, counts) in facets {
         if counts.is_empty() {
             continue;
         }
         let _ = write!(
             out,
-            "<h3 id=\"facet-{param}\">{name}</h3><ul aria-labelledby=\"facet-{param}\">"
+            "<h3 id=\"facet-{param}\">{}</h3><ul aria-labelledby=\"facet-{param}\">",
+            ask.tr(name)
         );
         for (value, n) in counts {
             let active = filters.iter().any(|(k, v)| k == param && v == value);
@@ -1028,7 +1160,7 @@ fn across(
                 },
                 group(*n as i64),
                 if active {
-                    "<span class=\"visually-hidden\"> (selected: remove this filter)</span>"
+                    ask.tr("<span class=\"visually-hidden\"> (selected: remove this filter)</span>")
                 } else {
                     ""
                 }
@@ -1039,9 +1171,12 @@ fn across(
     out.push_str("</nav>");
 
     // One page of items.
-    let shown: Vec<&Item> = items.iter().skip(skip).take(PAGE_SIZE).collect();
+    let mut shown: Vec<Item> = items.iter().skip(skip).take(PAGE_SIZE).cloned().collect();
+    for item in &mut shown {
+        describe_item(ask.site, item);
+    }
     let title_p = nn("http://purl.org/dc/terms/title");
-    let mut titles: HashMap<&str, String> = HashMap::new();
+    let mut titles: HashMap<String, String> = HashMap::new();
     for item in &shown {
         let graph = GraphNameRef::NamedNode(nn(&item.graph));
         if let Some(Term::Literal(l)) = store
@@ -1050,7 +1185,7 @@ fn across(
             .and_then(Result::ok)
             .map(|q| q.object)
         {
-            titles.insert(&item.iri, l.value().to_string());
+            titles.insert(item.iri.clone(), l.value().to_string());
         }
         for v in [&item.collection, &item.institution]
             .into_iter()
@@ -1061,11 +1196,19 @@ fn across(
     }
     out.push_str(
         "<div class=\"items\"><div class=\"table-wrap\" tabindex=\"0\" role=\"region\" \
-         aria-labelledby=\"across-h scroll-hint\"><table class=\"items\"><thead><tr><th scope=\"col\">Item</th>\
-         <th scope=\"col\">Institution</th><th scope=\"col\">Collection</th>\
-         <th scope=\"col\">Type</th><th scope=\"col\">Date</th><th scope=\"col\">Links as</th>\
-         </tr></thead><tbody>",
+         aria-labelledby=\"across-h scroll-hint\"><table class=\"items\"><thead><tr>",
     );
+    for column in [
+        "Item",
+        "Institution",
+        "Collection",
+        "Type",
+        "Date",
+        "Links as",
+    ] {
+        let _ = write!(out, "<th scope=\"col\">{}</th>", ask.tr(column));
+    }
+    out.push_str("</tr></thead><tbody>");
     for item in &shown {
         let title = titles
             .get(item.iri.as_str())
@@ -1086,7 +1229,7 @@ fn across(
             esc(item.date.as_deref().unwrap_or("")),
             item.relations
                 .iter()
-                .map(|r| predicate(r))
+                .map(|r| ask.ui.property(r, labels))
                 .collect::<Vec<_>>()
                 .join(", "),
         );
@@ -1094,25 +1237,33 @@ fn across(
     out.push_str("</tbody></table></div>");
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     if pages > 1 {
-        out.push_str("<nav class=\"pager\" aria-label=\"Item pages\"><ul>");
+        let _ = write!(
+            out,
+            "<nav class=\"pager\" aria-label=\"{}\"><ul>",
+            ask.tr("Item pages")
+        );
         if page > 1 {
             let _ = write!(
                 out,
-                "<li><a rel=\"prev\" href=\"{}\">Previous page</a></li>",
-                esc(&href(iri, &filters, page - 1))
+                "<li><a rel=\"prev\" href=\"{}\">{}</a></li>",
+                esc(&href(iri, &filters, page - 1)),
+                ask.tr("Previous page")
             );
         }
         let _ = write!(
             out,
-            "<li aria-current=\"page\">Page {page} of {}{}</li>",
+            "<li aria-current=\"page\">{} {page} {} {}{}</li>",
+            ask.tr("Page"),
+            ask.tr("of"),
             group(pages as i64),
             if more { "+" } else { "" }
         );
         if page < pages {
             let _ = write!(
                 out,
-                "<li><a rel=\"next\" href=\"{}\">Next page</a></li>",
-                esc(&href(iri, &filters, page + 1))
+                "<li><a rel=\"next\" href=\"{}\">{}</a></li>",
+                esc(&href(iri, &filters, page + 1)),
+                ask.tr("Next page")
             );
         }
         out.push_str("</ul></nav>");

@@ -275,7 +275,10 @@ pub(super) fn collections_list(ask: &Ask<'_>) -> String {
         return "<p>The store holds no collection description (no consortium graph).</p>".into();
     }
     let overview = ask.site.overview.get().ok();
-    let mut out = String::from("<h2>Collections</h2><ul class=\"collections\">");
+    let mut out = format!(
+        "<h2>{}</h2><ul class=\"collections\">",
+        ask.tr("Collections")
+    );
     for c in rows {
         let records = overview
             .as_ref()
@@ -309,7 +312,7 @@ fn pct(part: u64, all: u64) -> f64 {
 
 /// `/dashboard`.
 pub(super) fn page(ask: &Ask<'_>) -> Page {
-    let mut page = Page::new("Harmonisation dashboard", Section::Dashboard);
+    let mut page = Page::new(ask.tr("Harmonisation dashboard"), Section::Dashboard);
     let collections = &ask.site.collections;
     let report = ask.site.run_report();
     let overview = ask.site.overview.get();
@@ -667,7 +670,10 @@ pub(super) fn headings(ask: &Ask<'_>) -> Result<Headings, Failure> {
         }
         return Ok(Headings::Csv(csv));
     }
-    let mut page = Page::new("Unmatched and ambiguous headings", Section::Dashboard);
+    let mut page = Page::new(
+        ask.tr("Unmatched and ambiguous headings"),
+        Section::Dashboard,
+    );
     let out = &mut page.body;
     if let Err(message) = &overview {
         let _ = write!(

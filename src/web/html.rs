@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use oxigraph::model::Term;
 
+use super::i18n::Ui;
 use super::labels::Labels;
 use crate::sparql::{abbreviate, display_term};
 
@@ -45,6 +46,8 @@ pub struct Page {
     pub body: String,
     /// Extra scripts (paths under `/static/`).
     pub scripts: Vec<&'static str>,
+    /// The language of the interface (`<html lang>`, the navigation).
+    pub ui: Ui,
 }
 
 impl Page {
@@ -55,6 +58,7 @@ impl Page {
             section,
             body: String::new(),
             scripts: Vec::new(),
+            ui: Ui::En,
         }
     }
 
@@ -73,16 +77,20 @@ impl Page {
         ];
         let _ = write!(
             out,
-            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
              <title>{title} · {site}</title>\n\
              <link rel=\"stylesheet\" href=\"/static/style.css\">\n</head>\n<body>\n\
-             <a class=\"skip\" href=\"#main\">Skip to content</a>\n\
-             <span id=\"scroll-hint\" hidden>(table, scrolls sideways)</span>\n\
+             <a class=\"skip\" href=\"#main\">{skip}</a>\n\
+             <span id=\"scroll-hint\" hidden>{hint}</span>\n\
              <header class=\"site\"><p class=\"site-name\"><a href=\"/\">{site}</a></p>\n\
-             <nav aria-label=\"Site\"><ul>",
+             <nav aria-label=\"{nav}\"><ul>",
+            lang = self.ui.tag(),
             title = esc(&self.title),
             site = esc(site_name),
+            skip = self.ui.tr("Skip to content"),
+            hint = self.ui.tr("(table, scrolls sideways)"),
+            nav = self.ui.tr("Site"),
         );
         for (section, href, label) in nav {
             let current = if section == self.section {
@@ -90,16 +98,19 @@ impl Page {
             } else {
                 ""
             };
+            let label = self.ui.tr(label);
             let _ = write!(out, "<li><a href=\"{href}\"{current}>{label}</a></li>");
         }
         let _ = write!(
             out,
             "</ul></nav></header>\n<main id=\"main\" tabindex=\"-1\">\n<h1>{}</h1>\n{}\n</main>\n\
-             <footer class=\"site\"><p>crosswalk {} · read-only · \
-             <a href=\"/sparql\">SPARQL endpoint</a></p></footer>\n",
+             <footer class=\"site\"><p>crosswalk {} · {} · \
+             <a href=\"/sparql\">{}</a></p></footer>\n",
             esc(&self.title),
             self.body,
             env!("CARGO_PKG_VERSION"),
+            self.ui.tr("read-only"),
+            self.ui.tr("SPARQL endpoint"),
         );
         for script in &self.scripts {
             let _ = writeln!(out, "<script src=\"/static/{script}\" defer></script>");
@@ -141,8 +152,14 @@ pub fn iri_link(iri: &str, labels: &Labels) -> String {
         .map(str::to_string)
         .or_else(|| abbreviate(iri))
         .unwrap_or_else(|| iri.to_string());
+    // A label says its language (the page's may be another).
+    let lang = labels
+        .lang(iri)
+        .filter(|l| !l.is_empty())
+        .map(|l| format!(" lang=\"{}\"", esc(l)))
+        .unwrap_or_default();
     format!(
-        "<a href=\"{}\" title=\"{}\">{}</a>",
+        "<a href=\"{}\" title=\"{}\"{lang}>{}</a>",
         esc(&resource_href(iri)),
         esc(iri),
         esc(&shown)

@@ -29,7 +29,7 @@ pub(super) fn page(ask: &Ask<'_>) -> Page {
         .param("query")
         .map(str::to_string)
         .or_else(|| example.map(|e| e.text.clone()));
-    let mut page = Page::new("SPARQL workbench", Section::Workbench);
+    let mut page = Page::new(ask.tr("SPARQL workbench"), Section::Workbench);
     page.scripts.push("workbench.js");
 
     let mut examples = String::new();

@@ -195,6 +195,31 @@ test("a MARC record: description, provenance, tagged source; labels follow Accep
   await page.close();
 });
 
+test("the interface follows Accept-Language: German strings and labels; English by default", async () => {
+  const de = await open(resource(RECORD_MARC), { headers: { "Accept-Language": "de-DE,de;q=0.9" } });
+  assert.equal(await de.locator("html").getAttribute("lang"), "de");
+  assert.equal(await de.locator("header nav a[href='/']").innerText(), "Startseite");
+  assert.equal(await de.locator("#desc-h").innerText(), "Beschreibung");
+  assert.equal(await de.locator("#prov-h").innerText(), "Herkunft");
+  const desc = await de.locator("dl.desc").innerText();
+  assert.ok(desc.includes("Titel"), "a property named in German (message table)");
+  assert.ok(desc.includes("Deutsch"), "the language named in German, from the vocabulary");
+  await axe(de, "record page in German");
+  await de.close();
+  const concept = await open(resource(MUSIC), { headers: { "Accept-Language": "de" } });
+  assert.equal(await concept.locator("#across-h").innerText(), "Über alle Institutionen");
+  assert.match(await concept.locator("p.count").innerText(), /Objekte aus 3 Institutionen/);
+  await axe(concept, "concept page in German");
+  await concept.close();
+  const en = await open(resource(RECORD_MARC));
+  assert.equal(await en.locator("html").getAttribute("lang"), "en");
+  assert.equal(await en.locator("header nav a[href='/']").innerText(), "Home");
+  assert.equal(await en.locator("#desc-h").innerText(), "Description");
+  const enDesc = await en.locator("dl.desc").innerText();
+  assert.ok(enDesc.includes("Title") && enDesc.includes("German"), enDesc);
+  await en.close();
+});
+
 test("an EAD component shows its place in the finding aid and its XML", async () => {
   // A component from the finding aid: take one of its parts from the collection's page.
   const page = await open(resource("https://consortium.example.org/collection/bhl-finding-aids"));
