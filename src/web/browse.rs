@@ -902,7 +902,8 @@ struct Summary {
     /// described (types, date).
     items: Vec<Item>,
     total: usize,
-    /// More than [`COUNT_CAP`].
+    /// The scan stopped at [`COUNT_CAP`] items: there are more (a filtered list is cut from
+    /// the unfiltered one, so it stops where that one stopped).
     more: bool,
     /// How many items the type and date facets count.
     typed: usize,
@@ -931,11 +932,13 @@ fn summarise(
     bridges: &[(String, &'static str)],
     filters: &[(&'static str, &str)],
 ) -> Result<Summary, Failure> {
-    // Filtered: from the unfiltered list when it is complete (no scan again).
+    // Filtered: from the unfiltered list, with no scan again. When that list stopped at
+    // COUNT_CAP, the filtered one is cut from the same items and says so (`more`), as do the
+    // facet counts that lead to it, which were counted over those items.
     let base = if filters.is_empty() {
         None
     } else {
-        Some(kept_summary(ask, iri, kind, bridges, &[])?).filter(|b| !b.more)
+        Some(kept_summary(ask, iri, kind, bridges, &[])?)
     };
     let (mut items, more) = match base {
         Some(base) => {
@@ -946,7 +949,7 @@ fn summarise(
                     kept.push(item);
                 }
             }
-            (kept, false)
+            (kept, base.more)
         }
         None => find_items(ask, iri, kind, bridges, filters, COUNT_CAP)?,
     };
@@ -1101,7 +1104,7 @@ fn across(
         ask.tr("Across institutions"),
         ask.ui.items_found(ItemsFound {
             total,
-            more_than: more.then_some(COUNT_CAP),
+            more_than: more.then_some(total),
             institutions: facets[0].2.len(),
             facets_count: (typed < total).then_some(typed),
         })

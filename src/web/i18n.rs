@@ -99,8 +99,6 @@ impl Ui {
     }
 }
 
-/// The properties the crosswalks write, by IRI, with their English name (translated through
-/// [`MESSAGES`]).
 /// What a resource page found, for [`Ui::items_found`].
 pub struct ItemsFound {
     /// Items found.
