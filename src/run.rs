@@ -1052,16 +1052,21 @@ impl<R: Source> RecordMaker<'_, R> {
         } else if let Some(states) = &self.states {
             states.get(graph.as_str()).cloned()
         } else {
-            // Most records of a rerun are unchanged: ask the cheap question first.
+            // Most records of a rerun are unchanged: ask the cheap question first, and read
+            // the whole state only to tell a changed record from a new one.
             let state = self
                 .store
                 .is_current(graph.as_ref(), provenance.as_ref(), &now)
                 .and_then(|current| match current {
-                    true => Ok(Some(now.clone())),
-                    false => self.store.record_state(graph.as_ref(), provenance.as_ref()),
+                    true => Ok(None),
+                    false => self
+                        .store
+                        .record_state(graph.as_ref(), provenance.as_ref())
+                        .map(Some),
                 });
             match state {
-                Ok(s) => s,
+                Ok(None) => return Made::Unchanged,
+                Ok(Some(s)) => s,
                 Err(e) => return reject("store", e.to_string(), loc),
             }
         };
