@@ -719,14 +719,13 @@ fn passes(site: &super::Site, item: &mut Item, filters: &[(&str, &str)]) -> bool
 /// collection comes from the graph name (`{base}graph/{collection}/{id}`), the institution from
 /// the collection. For a collection or institution, the scan is over the provenance
 /// (`dcterms:isPartOf`, `prov:wasAttributedTo`) and the item of a record graph is looked up
-/// only when shown or counted for the type and date facets. Facet filters on type and date need
-/// a lookup per item. At most [`COUNT_CAP`] items (then `true`: there are more).
+/// only when shown or counted for the type and date facets. Facet filters are applied to the
+/// kept list, not here. At most [`COUNT_CAP`] items (then `true`: there are more).
 fn find_items(
     ask: &Ask<'_>,
     iri: &str,
     kind: &str,
     bridges: &[(String, &'static str)],
-    filters: &[(&str, &str)],
     scan_limit: usize,
 ) -> Result<(Vec<Item>, bool), Failure> {
     let site = ask.site;
@@ -747,7 +746,7 @@ fn find_items(
             return true;
         };
         let institution = site.institution_of(&collection).unwrap_or_default();
-        let mut candidate = Item {
+        let candidate = Item {
             iri: item.map(NamedNode::into_string).unwrap_or_default(),
             graph: g.into_string(),
             collection,
@@ -755,9 +754,6 @@ fn find_items(
             relations: vec![rel.to_string()],
             ..Item::default()
         };
-        if !passes(site, &mut candidate, filters) {
-            return true;
-        }
         if items.len() == scan_limit {
             more = true;
             return false;
@@ -951,7 +947,7 @@ fn summarise(
             }
             (kept, base.more)
         }
-        None => find_items(ask, iri, kind, bridges, filters, COUNT_CAP)?,
+        None => find_items(ask, iri, kind, bridges, COUNT_CAP)?,
     };
     let total = items.len();
     for item in items.iter_mut().take(FACET_CAP) {
