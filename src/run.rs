@@ -18,6 +18,7 @@
 //! ```
 
 pub mod config;
+pub mod parallel;
 pub mod report;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -26,7 +27,7 @@ use std::hash::{Hash, Hasher};
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{mpsc, Arc};
+use std::sync::Arc;
 use std::time::Instant;
 
 use oxrdf::vocab::{rdf, xsd};
@@ -440,7 +441,11 @@ impl Pipeline {
         let mut seen = HashSet::new();
         for (rec, loc) in records {
             cs.read += 1;
-            match ctx.make(&rec, loc, &mut seen) {
+            let made = match ctx.admit(rec, loc, &mut seen) {
+                Admission::Make(admitted) => ctx.make(admitted),
+                Admission::Made(made) => made,
+            };
+            match made {
                 Made::Unchanged | Made::OtherShard => cs.unchanged += 1,
                 Made::Delete(..) | Made::AlreadyGone => {}
                 Made::Rejected(d, _) => {
@@ -499,7 +504,7 @@ impl Pipeline {
         }
     }
 
-    fn collection<R: Source + 'static>(
+    fn collection<R: Source + Send + 'static>(
         &self,
         i: usize,
         files: &[PathBuf],
@@ -519,8 +524,6 @@ impl Pipeline {
         let mut cs = CollectionSummary::default();
         let abort = AtomicBool::new(false);
         let mut failed_files = 0u64;
-        let mut seen: HashSet<u128> = HashSet::new();
-        let (tx, rx) = mpsc::sync_channel::<Vec<Msg>>(8);
         let mut maker = self.record_maker(i, m, store_empty, options.shard);
         if !store_empty {
             let shard = options.shard;
@@ -530,10 +533,15 @@ impl Pipeline {
                     shard.is_none_or(|(i, n)| shard_of(g, n) == i)
                 })?;
         }
-        let result: Result<(), RunError> = std::thread::scope(|scope| {
-            let abort = &abort;
-            let maker = &maker;
-            let worker = scope.spawn(move || {
+        let mut writer = self.store.record_writer(options.records_per_commit);
+        let mut out: Result<(), RunError> = Ok(());
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        let (abort, maker) = (&abort, &maker);
+        // This thread writes; a reader thread admits records in input order (ids, duplicates,
+        // shards) and one thread per core checksums, looks up and maps them.
+        let seen = parallel::map_in_order(
+            workers,
+            |emit: &mut dyn FnMut(Vec<Pending<R>>) -> bool| {
                 let mut seen = HashSet::new();
                 let mut batch = Vec::with_capacity(BATCH);
                 let mut done_bytes = 0u64;
@@ -546,7 +554,7 @@ impl Pipeline {
                     let file = match File::open(path) {
                         Ok(f) => f,
                         Err(e) => {
-                            batch.push(Msg::FileFailed(Diagnostic {
+                            batch.push(Pending::Ready(Msg::FileFailed(Diagnostic {
                                 severity: Severity::Error,
                                 kind: "io",
                                 location: Location {
@@ -554,7 +562,7 @@ impl Pipeline {
                                     ..Location::default()
                                 },
                                 message: format!("cannot read: {e}"),
-                            }));
+                            })));
                             continue;
                         }
                     };
@@ -562,16 +570,22 @@ impl Pipeline {
                         BufReader::with_capacity(1 << 16, file),
                         &name,
                         &mut |item| {
-                            match item {
+                            batch.push(match item {
                                 Item::Record(rec, loc) => {
-                                    let at = loc.position.byte;
-                                    let made = maker.make(&rec, loc, &mut seen);
-                                    batch.push(Msg::Made(made, done_bytes + at));
+                                    let at = done_bytes + loc.position.byte;
+                                    match maker.admit(rec, loc, &mut seen) {
+                                        Admission::Make(admitted) => {
+                                            Pending::Admitted(admitted, at)
+                                        }
+                                        Admission::Made(made) => {
+                                            Pending::Ready(Msg::Made(made, at))
+                                        }
+                                    }
                                 }
                                 Item::Deleted(id, loc) => {
                                     let at = loc.position.byte;
                                     let made = maker.deleted(&id, &mut seen);
-                                    batch.push(Msg::Made(made, done_bytes + at));
+                                    Pending::Ready(Msg::Made(made, done_bytes + at))
                                 }
                                 Item::Problem {
                                     message,
@@ -587,16 +601,16 @@ impl Pipeline {
                                         location,
                                         message,
                                     };
-                                    batch.push(if fatal && raw.is_empty() {
+                                    Pending::Ready(if fatal && raw.is_empty() {
                                         Msg::FileFailed(d)
                                     } else {
                                         Msg::Made(Made::Rejected(d, raw), 0)
-                                    });
+                                    })
                                 }
-                            }
+                            });
                             if batch.len() >= BATCH {
                                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                                if tx.send(full).is_err() {
+                                if !emit(full) {
                                     return false;
                                 }
                             }
@@ -606,13 +620,21 @@ impl Pipeline {
                     done_bytes += size;
                 }
                 if !batch.is_empty() {
-                    let _ = tx.send(batch);
+                    emit(batch);
                 }
                 seen
-            });
-            let mut writer = self.store.record_writer(options.records_per_commit);
-            let mut out: Result<(), RunError> = Ok(());
-            for batch in rx.iter() {
+            },
+            || (),
+            |_, batch: Vec<Pending<R>>| {
+                batch
+                    .into_iter()
+                    .map(|p| match p {
+                        Pending::Ready(msg) => msg,
+                        Pending::Admitted(a, at) => Msg::Made(maker.make(a), at),
+                    })
+                    .collect::<Vec<Msg>>()
+            },
+            |batch| {
                 for msg in batch {
                     let step = self.take(
                         msg,
@@ -627,24 +649,17 @@ impl Pipeline {
                     if let Err(e) = step {
                         out = Err(e);
                         abort.store(true, Ordering::Relaxed);
-                        break;
+                        return false;
                     }
                     if options.max_errors.is_some_and(|m| *errors > m) {
                         abort.store(true, Ordering::Relaxed);
                     }
                 }
-                if out.is_err() {
-                    break;
-                }
-            }
-            // Drain so that the worker can end.
-            for _ in rx.iter() {}
-            seen = worker.join().expect("the record worker does not panic");
-            out?;
-            writer.finish()?;
-            Ok(())
-        });
-        result?;
+                true
+            },
+        );
+        out?;
+        writer.finish()?;
         let aborted = abort.load(Ordering::Relaxed);
         if options.prune && !aborted {
             if failed_files > 0 {
@@ -957,6 +972,50 @@ enum Msg {
     FileFailed(Diagnostic),
 }
 
+/// What the reader thread hands on: a message as it is, or an admitted record to make (with
+/// its byte position in the collection's input).
+enum Pending<R> {
+    Ready(Msg),
+    Admitted(Admitted<R>, u64),
+}
+
+/// A record admitted to be made, or what became of it at once.
+enum Admission<R> {
+    Make(Admitted<R>),
+    Made(Made),
+}
+
+/// A record with its id, graph and provenance graph, admitted in input order.
+struct Admitted<R> {
+    rec: R,
+    loc: Location,
+    id: String,
+    graph: NamedNode,
+    provenance: NamedNode,
+}
+
+/// A rejected record: the diagnostic (where, with the record id) and the bytes to quarantine.
+fn reject<R: Source>(
+    rec: &R,
+    id: String,
+    kind: &'static str,
+    message: String,
+    loc: Location,
+) -> Made {
+    Made::Rejected(
+        Diagnostic {
+            severity: Severity::Error,
+            kind,
+            location: Location {
+                record_id: Some(id),
+                ..loc
+            },
+            message,
+        },
+        rec.source_bytes().into_owned(),
+    )
+}
+
 /// Everything needed to turn one record into its two graphs.
 struct RecordMaker<'a, R: Source> {
     mapping: &'a Mapping<R>,
@@ -998,48 +1057,49 @@ impl<R: Source> RecordMaker<'_, R> {
         }
     }
 
-    fn make(&self, rec: &R, loc: Location, seen: &mut HashSet<u128>) -> Made {
+    /// The first, ordered step for a record: its id and graph, whether it is this shard's,
+    /// and whether its id occurred earlier in the collection. Everything else about it
+    /// ([`RecordMaker::make`]) may run on any thread.
+    fn admit(&self, rec: R, loc: Location, seen: &mut HashSet<u128>) -> Admission<R> {
         let id = match rec.record_id() {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => fallback_id(&loc),
         };
-        let reject = |kind: &'static str, message: String, loc: Location| {
-            Made::Rejected(
-                Diagnostic {
-                    severity: Severity::Error,
-                    kind,
-                    location: Location {
-                        record_id: Some(id.clone()),
-                        ..loc
-                    },
-                    message,
-                },
-                rec.source_bytes().into_owned(),
-            )
-        };
         let Some(graph) = record_graph(self.base, &self.collection.id, &id) else {
-            return reject(
-                "bad-record-id",
-                format!("record id {id:?} cannot stand in an IRI"),
-                loc,
-            );
+            let message = format!("record id {id:?} cannot stand in an IRI");
+            return Admission::Made(reject(&rec, id, "bad-record-id", message, loc));
         };
-        let provenance = beside(self.base, &graph, "provenance");
         if let Some((i, n)) = self.shard {
             if shard_of(graph.as_str(), n) != i {
-                return Made::OtherShard;
+                return Admission::Made(Made::OtherShard);
             }
         }
         if !seen.insert(key(graph.as_str())) {
-            return reject(
-                "duplicate-record-id",
-                format!(
-                    "record id {id:?} occurs earlier in collection {:?}; this record is not written",
-                    self.collection.id
-                ),
-                loc,
+            let message = format!(
+                "record id {id:?} occurs earlier in collection {:?}; this record is not written",
+                self.collection.id
             );
+            return Admission::Made(reject(&rec, id, "duplicate-record-id", message, loc));
         }
+        let provenance = beside(self.base, &graph, "provenance");
+        Admission::Make(Admitted {
+            rec,
+            loc,
+            id,
+            graph,
+            provenance,
+        })
+    }
+
+    /// The rest of a record's way after [`RecordMaker::admit`]: unchanged, or its two graphs.
+    fn make(&self, admitted: Admitted<R>) -> Made {
+        let Admitted {
+            rec,
+            loc,
+            id,
+            graph,
+            provenance,
+        } = admitted;
         let bytes = rec.source_bytes();
         let checksum = hex(&Sha256::digest(&bytes));
         drop(bytes);
@@ -1067,7 +1127,7 @@ impl<R: Source> RecordMaker<'_, R> {
             match state {
                 Ok(None) => return Made::Unchanged,
                 Ok(Some(s)) => s,
-                Err(e) => return reject("store", e.to_string(), loc),
+                Err(e) => return reject(&rec, id, "store", e.to_string(), loc),
             }
         };
         if state.as_ref() == Some(&now) {
@@ -1080,7 +1140,7 @@ impl<R: Source> RecordMaker<'_, R> {
             location: loc,
         };
         let mut out = RecordOutput::default();
-        self.mapping.apply_into(rec, &ctx, &mut out);
+        self.mapping.apply_into(&rec, &ctx, &mut out);
         let loc = ctx.location;
         let mut quads = Vec::with_capacity(out.triples.len() + 24);
         let g = GraphName::NamedNode(graph.clone());
