@@ -11,6 +11,9 @@ use std::process::ExitCode;
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use crosswalk::marc::{self, AnyReader, RecordBuf};
