@@ -204,6 +204,32 @@ pub struct RecordBuf {
     raw: Vec<u8>,
     position: Position,
     diagnostics: Vec<Diagnostic>,
+    tags: TagBits,
+}
+
+/// The numeric tags (`000`–`999`) a record holds, one bit each, so that a selector can pass over
+/// a record without the tags it asks for instead of scanning its fields; `other` when the record
+/// also holds a tag that is not three digits (then every field has to be looked at).
+#[derive(Clone, Default)]
+struct TagBits {
+    bits: [u64; 16],
+    other: bool,
+}
+
+impl TagBits {
+    fn add(&mut self, tag: Tag) {
+        match numeric_tag(tag.as_bytes()) {
+            Some(n) => self.bits[usize::from(n / 64)] |= 1 << (n % 64),
+            None => self.other = true,
+        }
+    }
+}
+
+/// `245` → 245; `None` unless all three bytes are ASCII digits.
+pub(crate) fn numeric_tag(tag: &[u8; 3]) -> Option<u16> {
+    tag.iter().try_fold(0u16, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0'))
+    })
 }
 
 impl RecordBuf {
@@ -221,6 +247,7 @@ impl RecordBuf {
         self.raw.clear();
         self.position = Position::default();
         self.diagnostics.clear();
+        self.tags = TagBits::default();
     }
 
     /// The leader.
@@ -289,6 +316,7 @@ impl RecordBuf {
         let start = self.text.len() as u32;
         write(&mut self.text);
         let end = self.text.len() as u32;
+        self.tags.add(tag);
         self.fields.push(FieldEntry {
             tag,
             indicators: None,
@@ -300,6 +328,7 @@ impl RecordBuf {
     /// Appends a data field without subfields; follow with [`RecordBuf::push_subfield`].
     pub fn push_data_field(&mut self, tag: Tag, ind1: char, ind2: char) {
         let at = self.subfields.len() as u32;
+        self.tags.add(tag);
         self.fields.push(FieldEntry {
             tag,
             indicators: Some([ind1, ind2]),
@@ -338,6 +367,26 @@ impl RecordBuf {
         self.text.clear();
         self.fields.clear();
         self.subfields.clear();
+        self.tags = TagBits::default();
+    }
+
+    /// False when no field can have a tag within `lo..=hi` (numeric tags): true when one has,
+    /// and whenever the record holds a tag that is not numeric.
+    pub(crate) fn may_hold_tags(&self, lo: u16, hi: u16) -> bool {
+        if self.tags.other {
+            return true;
+        }
+        let (lo, hi) = (usize::from(lo), usize::from(hi.min(999)));
+        (lo / 64..=hi / 64).any(|w| {
+            let mut bits = self.tags.bits[w];
+            if w == lo / 64 {
+                bits &= u64::MAX << (lo % 64);
+            }
+            if w == hi / 64 {
+                bits &= u64::MAX >> (63 - hi % 64);
+            }
+            bits != 0
+        })
     }
 
     /// The raw bytes the record was read from (empty for records built in code).
@@ -542,6 +591,34 @@ mod tests {
         rec.clear();
         assert!(rec.is_empty());
         assert_ne!(copy, rec);
+    }
+
+    #[test]
+    fn tags_held() {
+        let mut rec = RecordBuf::new();
+        assert!(!rec.may_hold_tags(0, 999));
+        rec.push_control_field(Tag::parse("001").unwrap(), "x");
+        rec.push_data_field(Tag::parse("650").unwrap(), ' ', '0');
+        rec.push_data_field(Tag::parse("999").unwrap(), ' ', ' ');
+        for (lo, hi, held) in [
+            (1, 1, true),
+            (0, 0, false),
+            (2, 649, false),
+            (600, 699, true),
+            (651, 998, false),
+            (999, 999, true),
+            (0, 999, true),
+            (63, 64, false),
+        ] {
+            assert_eq!(rec.may_hold_tags(lo, hi), held, "{lo}-{hi}");
+        }
+        rec.push_data_field(Tag::parse("CAT").unwrap(), ' ', ' ');
+        assert!(
+            rec.may_hold_tags(2, 649),
+            "a letter tag: every field is looked at"
+        );
+        rec.clear_fields();
+        assert!(!rec.may_hold_tags(0, 999));
     }
 
     #[test]

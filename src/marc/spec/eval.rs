@@ -131,6 +131,11 @@ fn each_field(
     only: Option<usize>,
     f: &mut dyn FnMut(usize) -> Flow,
 ) -> Flow {
+    if let (None, Some((lo, hi))) = (only, tag.numeric_range()) {
+        if !rec.may_hold_tags(lo, hi) {
+            return Flow::Continue(()); // no field with such a tag: nothing to scan
+        }
+    }
     let matches = |field: &Field<'_>| tag.matches(field.tag().as_bytes());
     let span = match index {
         None => None,
