@@ -3,10 +3,12 @@
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use unicode_normalization::UnicodeNormalization;
 
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::compile::{Condition, Fnv, LangFrom, Mapping, Object, Piece, Rule, Source, Template};
-use super::reconcile::{Reconciled, Status};
+use super::decisions::Decisions;
+use super::reconcile::{Reconciled, Reconciler, Status};
 use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
@@ -96,6 +98,60 @@ pub struct RecordOutput {
     skip_reconciliations: bool,
     /// Hashes of the triples so far, for removing duplicates.
     seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<SameHasher>>,
+    /// What `reconcile` transforms gave for values seen in earlier records.
+    reconciled: ReconcileCache,
+}
+
+/// The values a mapping's `reconcile` transforms already reconciled, kept from record to record
+/// (the same headings, codes and identifiers come back again and again): each is normalised and
+/// looked up once, as long as it stays in the cache.
+#[derive(Debug, Default)]
+struct ReconcileCache {
+    /// The [`Mapping::generation`] the entries were made with (its base and decisions).
+    mapping: u64,
+    /// Per reconciler (by its address in that mapping): the value and what it gave.
+    by: Vec<(usize, Cached)>,
+}
+
+/// Values and what one reconciler gave for them.
+type Cached = HashMap<String, Option<Arc<Reconciled>>>;
+
+/// At most this many values per reconciler; the cache starts over when full.
+const RECONCILE_CACHE: usize = 4096;
+
+impl ReconcileCache {
+    /// `rec.resolve_with(value, base, decisions)`, from the cache when it is there.
+    fn resolve(
+        &mut self,
+        mapping: u64,
+        rec: &Reconciler,
+        value: &str,
+        base: &str,
+        decisions: Option<&Decisions>,
+    ) -> Option<Arc<Reconciled>> {
+        if self.mapping != mapping {
+            self.by.clear();
+            self.mapping = mapping;
+        }
+        let at = std::ptr::from_ref(rec) as usize;
+        let i = match self.by.iter().position(|(a, _)| *a == at) {
+            Some(i) => i,
+            None => {
+                self.by.push((at, HashMap::new()));
+                self.by.len() - 1
+            }
+        };
+        let cache = &mut self.by[i].1;
+        if let Some(r) = cache.get(value) {
+            return r.clone();
+        }
+        if cache.len() >= RECONCILE_CACHE {
+            cache.clear();
+        }
+        let r = rec.resolve_with(value, base, decisions).map(Arc::new);
+        cache.insert(value.to_string(), r.clone());
+        r
+    }
 }
 
 impl RecordOutput {
@@ -115,7 +171,7 @@ struct Flow<'a> {
     lang: Option<&'a str>,
     origin: Option<(Scope, u32)>,
     /// What a `reconcile` transform found for this value.
-    note: Option<Rc<Reconciled>>,
+    note: Option<Arc<Reconciled>>,
 }
 
 impl<R: Selectable> Mapping<R> {
@@ -319,9 +375,13 @@ impl<R: Selectable> Mapping<R> {
             if let Some(rec) = t.reconciler() {
                 let mut next = Vec::with_capacity(flows.len());
                 for f in flows {
-                    let Some(r) =
-                        rec.resolve_with(&f.out.value, &self.base, self.decisions.as_deref())
-                    else {
+                    let Some(r) = out.reconciled.resolve(
+                        self.generation,
+                        rec,
+                        &f.out.value,
+                        &self.base,
+                        self.decisions.as_deref(),
+                    ) else {
                         continue;
                     };
                     self.reconcile_diagnostic(record, ctx, ri, rule, &f, &r, out);
@@ -330,7 +390,7 @@ impl<R: Selectable> Mapping<R> {
                             rule: rule.name.clone(),
                             schemes: rec.schemes().to_vec(),
                             origin: f.origin.map(|(s, p)| record.origin(s, p).to_string()),
-                            result: r.clone(),
+                            result: Reconciled::clone(&r),
                         });
                     }
                     if let Some(o) = r.output.clone() {
@@ -338,7 +398,7 @@ impl<R: Selectable> Mapping<R> {
                             out: Output::plain(o),
                             lang: f.lang,
                             origin: f.origin,
-                            note: Some(Rc::new(r)),
+                            note: Some(r),
                         });
                     }
                 }
