@@ -208,20 +208,34 @@ pub struct RecordBuf {
 }
 
 /// The numeric tags (`000`–`999`) a record holds, one bit each, so that a selector can pass over
-/// a record without the tags it asks for instead of scanning its fields; `other` when the record
-/// also holds a tag that is not three digits (then every field has to be looked at).
+/// a record without the tags it asks for instead of scanning its fields, and its fields by tag,
+/// so that a selector of one tag goes straight to its fields; `other` when the record also holds
+/// a tag that is not three digits (then every field has to be looked at).
 #[derive(Clone, Default)]
 struct TagBits {
     bits: [u64; 16],
+    /// `(tag, field index)`, sorted by tag, fields of one tag in record order.
+    by_tag: Vec<(u16, u32)>,
     other: bool,
 }
 
 impl TagBits {
-    fn add(&mut self, tag: Tag) {
+    fn add(&mut self, tag: Tag, index: usize) {
         match numeric_tag(tag.as_bytes()) {
-            Some(n) => self.bits[usize::from(n / 64)] |= 1 << (n % 64),
+            Some(n) => {
+                self.bits[usize::from(n / 64)] |= 1 << (n % 64);
+                // Fields mostly come in tag order: this is mostly a push.
+                let at = self.by_tag.partition_point(|&(t, _)| t <= n);
+                self.by_tag.insert(at, (n, index as u32));
+            }
             None => self.other = true,
         }
+    }
+
+    fn clear(&mut self) {
+        self.bits = [0; 16];
+        self.by_tag.clear();
+        self.other = false;
     }
 }
 
@@ -247,7 +261,7 @@ impl RecordBuf {
         self.raw.clear();
         self.position = Position::default();
         self.diagnostics.clear();
-        self.tags = TagBits::default();
+        self.tags.clear();
     }
 
     /// The leader.
@@ -316,7 +330,7 @@ impl RecordBuf {
         let start = self.text.len() as u32;
         write(&mut self.text);
         let end = self.text.len() as u32;
-        self.tags.add(tag);
+        self.tags.add(tag, self.fields.len());
         self.fields.push(FieldEntry {
             tag,
             indicators: None,
@@ -328,7 +342,7 @@ impl RecordBuf {
     /// Appends a data field without subfields; follow with [`RecordBuf::push_subfield`].
     pub fn push_data_field(&mut self, tag: Tag, ind1: char, ind2: char) {
         let at = self.subfields.len() as u32;
-        self.tags.add(tag);
+        self.tags.add(tag, self.fields.len());
         self.fields.push(FieldEntry {
             tag,
             indicators: Some([ind1, ind2]),
@@ -367,7 +381,19 @@ impl RecordBuf {
         self.text.clear();
         self.fields.clear();
         self.subfields.clear();
-        self.tags = TagBits::default();
+        self.tags.clear();
+    }
+
+    /// The `(tag, index)` of the fields with the numeric tag `tag`, in record order; `None` when
+    /// the record also holds a tag that is not numeric (every field has to be looked at then).
+    pub(crate) fn fields_tagged(&self, tag: u16) -> Option<&[(u16, u32)]> {
+        if self.tags.other {
+            return None;
+        }
+        let all = &self.tags.by_tag;
+        let start = all.partition_point(|&(t, _)| t < tag);
+        let len = all[start..].partition_point(|&(t, _)| t == tag);
+        Some(&all[start..start + len])
     }
 
     /// False when no field can have a tag within `lo..=hi` (numeric tags): true when one has,

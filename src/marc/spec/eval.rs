@@ -135,6 +135,25 @@ fn each_field(
         if !rec.may_hold_tags(lo, hi) {
             return Flow::Continue(()); // no field with such a tag: nothing to scan
         }
+        if let Some(tagged) = (lo == hi).then(|| rec.fields_tagged(lo)).flatten() {
+            // One tag: its fields, without a look at the others.
+            let span = match index {
+                None => None,
+                Some(r) => match index_span(r, || tagged.len()) {
+                    Some(s) => Some(s),
+                    None => return Flow::Continue(()),
+                },
+            };
+            for (occ, &(_, i)) in tagged.iter().enumerate() {
+                if span.is_some_and(|(_, b)| occ > b) {
+                    break;
+                }
+                if span.is_none_or(|(a, _)| occ >= a) {
+                    f(i as usize)?;
+                }
+            }
+            return Flow::Continue(());
+        }
     }
     let matches = |field: &Field<'_>| tag.matches(field.tag().as_bytes());
     let span = match index {
