@@ -100,7 +100,12 @@ pub struct RecordOutput {
     seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<SameHasher>>,
     /// What `reconcile` transforms gave for values seen in earlier records.
     reconciled: ReconcileCache,
+    /// IRIs made from values (`iri = "{value}"`) already found valid in earlier records.
+    valid_iris: std::collections::HashSet<String>,
 }
+
+/// At most this many IRIs in [`RecordOutput`]'s `valid_iris`; it starts over when full.
+const VALID_IRIS: usize = 4096;
 
 /// The values a mapping's `reconcile` transforms already reconciled, kept from record to record
 /// (the same headings, codes and identifiers come back again and again): each is normalised and
@@ -226,7 +231,8 @@ impl<R: Selectable> Mapping<R> {
                 if !res.key.is_empty() && key.is_empty() {
                     continue; // nothing to name it by: no instance
                 }
-                match self.expand(&res.iri, record, ctx, &out.record_id, &key, None) {
+                let at = (ctx, out.record_id.as_str(), key.as_str());
+                match self.expand(&res.iri, record, at, None, &mut out.valid_iris) {
                     Ok(iri) => list.push((scope, iri)),
                     Err(e) => {
                         out.diagnostics
@@ -492,7 +498,8 @@ impl<R: Selectable> Mapping<R> {
                     if value.is_empty() && t.uses(&Piece::Value) {
                         continue;
                     }
-                    match self.expand(t, record, ctx, &out.record_id, "", Some(value)) {
+                    let at = (ctx, out.record_id.as_str(), "");
+                    match self.expand(t, record, at, Some(value), &mut out.valid_iris) {
                         Ok(n) => n.into(),
                         Err(e) => {
                             let d = self.rule_warning(
@@ -708,14 +715,15 @@ impl<R: Selectable> Mapping<R> {
         key
     }
 
+    /// The IRI `t` gives; checked unless valid by construction or in `checked` (IRIs found
+    /// valid before).
     fn expand(
         &self,
         t: &Template,
         record: &R,
-        ctx: &RecordContext,
-        record_id: &str,
-        key: &str,
+        (ctx, record_id, key): (&RecordContext, &str, &str),
         value: Option<&str>,
+        checked: &mut std::collections::HashSet<String>,
     ) -> Result<NamedNode, String> {
         use std::fmt::Write as _;
         let mut iri = String::new();
@@ -761,10 +769,15 @@ impl<R: Selectable> Mapping<R> {
                 },
             }
         }
-        if t.valid_by_construction(&self.base) {
+        if t.valid_by_construction(&self.base) || checked.contains(&iri) {
             return Ok(NamedNode::new_unchecked(iri));
         }
-        NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))
+        let n = NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))?;
+        if checked.len() >= VALID_IRIS {
+            checked.clear();
+        }
+        checked.insert(iri);
+        Ok(n)
     }
 
     /// A `rule-failed` warning: `rule "NAME" at ORIGIN: WHAT`.
