@@ -411,7 +411,7 @@ fn convert_with<R: Source + Send>(
 }
 
 /// Records per batch handed to a mapping thread.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 
 /// The output of one batch: its lines, and its diagnostics as printed.
 struct Mapped {
