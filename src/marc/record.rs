@@ -384,16 +384,19 @@ impl RecordBuf {
         self.tags.clear();
     }
 
-    /// The `(tag, index)` of the fields with the numeric tag `tag`, in record order; `None` when
-    /// the record also holds a tag that is not numeric (every field has to be looked at then).
-    pub(crate) fn fields_tagged(&self, tag: u16) -> Option<&[(u16, u32)]> {
+    /// The `(tag, index)` of the fields with a numeric tag within `lo..=hi`, when they are in
+    /// record order that way (always for one tag; for a range when the fields come in tag order,
+    /// as they mostly do); `None` when they are not, or when the record also holds a tag that is
+    /// not numeric (every field has to be looked at then).
+    pub(crate) fn fields_tagged(&self, lo: u16, hi: u16) -> Option<&[(u16, u32)]> {
         if self.tags.other {
             return None;
         }
         let all = &self.tags.by_tag;
-        let start = all.partition_point(|&(t, _)| t < tag);
-        let len = all[start..].partition_point(|&(t, _)| t == tag);
-        Some(&all[start..start + len])
+        let start = all.partition_point(|&(t, _)| t < lo);
+        let len = all[start..].partition_point(|&(t, _)| t <= hi);
+        let run = &all[start..start + len];
+        (lo == hi || run.windows(2).all(|w| w[0].1 < w[1].1)).then_some(run)
     }
 
     /// False when no field can have a tag within `lo..=hi` (numeric tags): true when one has,
@@ -638,11 +641,29 @@ mod tests {
         ] {
             assert_eq!(rec.may_hold_tags(lo, hi), held, "{lo}-{hi}");
         }
+        rec.push_data_field(Tag::parse("650").unwrap(), ' ', '7');
+        rec.push_data_field(Tag::parse("100").unwrap(), '1', ' ');
+        let tagged = |lo, hi| {
+            rec.fields_tagged(lo, hi)
+                .map(|f| f.iter().map(|e| e.1).collect::<Vec<_>>())
+        };
+        assert_eq!(tagged(650, 650), Some(vec![1, 3]));
+        assert_eq!(tagged(100, 100), Some(vec![4]));
+        assert_eq!(tagged(1, 1), Some(vec![0]));
+        assert_eq!(tagged(245, 245), Some(vec![]));
+        assert_eq!(
+            tagged(600, 999),
+            None,
+            "650 650 999 are not in record order"
+        );
+        assert_eq!(tagged(600, 699), Some(vec![1, 3]));
+        assert_eq!(tagged(0, 199), Some(vec![0, 4]));
         rec.push_data_field(Tag::parse("CAT").unwrap(), ' ', ' ');
         assert!(
             rec.may_hold_tags(2, 649),
             "a letter tag: every field is looked at"
         );
+        assert_eq!(rec.fields_tagged(650, 650), None);
         rec.clear_fields();
         assert!(!rec.may_hold_tags(0, 999));
     }

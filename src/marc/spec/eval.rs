@@ -135,8 +135,9 @@ fn each_field(
         if !rec.may_hold_tags(lo, hi) {
             return Flow::Continue(()); // no field with such a tag: nothing to scan
         }
-        if let Some(tagged) = (lo == hi).then(|| rec.fields_tagged(lo)).flatten() {
-            // One tag: its fields, without a look at the others.
+        if let Some(tagged) = rec.fields_tagged(lo, hi) {
+            // The tag's fields (or the range's, when in record order), without a look at the
+            // others.
             let span = match index {
                 None => None,
                 Some(r) => match index_span(r, || tagged.len()) {
