@@ -78,7 +78,7 @@ fn call_limit(data: &[u8]) -> usize {
 #[derive(Debug, Clone, PartialEq)]
 enum MarcOutcome {
     /// A record: content, raw bytes, position, diagnostics.
-    Record(RecordBuf, Vec<u8>, Position, Vec<Diagnostic>),
+    Record(Box<RecordBuf>, Vec<u8>, Position, Vec<Diagnostic>),
     /// A rejected record (continues): kind, message, raw bytes.
     Rejected(String, String, Vec<u8>),
     /// A fatal error (the reader stops): kind and message.
@@ -88,7 +88,7 @@ enum MarcOutcome {
 impl MarcOutcome {
     fn record(rec: &RecordBuf) -> Self {
         Self::Record(
-            rec.clone(),
+            Box::new(rec.clone()),
             rec.raw().to_vec(),
             rec.position(),
             rec.diagnostics().to_vec(),
@@ -97,7 +97,7 @@ impl MarcOutcome {
 
     fn as_record(&self) -> Option<&RecordBuf> {
         match self {
-            Self::Record(rec, ..) => Some(rec),
+            Self::Record(rec, ..) => Some(rec.as_ref()),
             _ => None,
         }
     }

@@ -411,7 +411,7 @@ fn convert_with<R: Source + Send>(
 }
 
 /// Records per batch handed to a mapping thread.
-const BATCH: usize = 256;
+const BATCH: usize = 128;
 
 /// The output of one batch: its lines, and its diagnostics as printed.
 struct Mapped {
@@ -434,15 +434,17 @@ fn convert_lines<R: Source + Send>(
     use std::sync::{mpsc, Mutex};
 
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(R, Location)>)>(workers * 2);
+    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(R, Location)>, Vec<u8>)>(workers * 2);
     let job_rx = Mutex::new(job_rx);
     let (done_tx, done_rx) = mpsc::sync_channel::<Mapped>(workers * 2);
     // At most `in_flight` batches between the reader and the writer (read, mapped or waiting for
-    // an earlier one): memory stays flat even when one thread falls behind.
+    // an earlier one): memory stays flat even when one thread falls behind. The tokens are the
+    // batches' line buffers, which the writer hands back once written: they keep the capacity
+    // they grew to, so lines are never copied to a larger buffer nor written to fresh pages.
     let in_flight = workers * 4;
-    let (token_tx, token_rx) = mpsc::sync_channel::<()>(in_flight);
+    let (token_tx, token_rx) = mpsc::sync_channel::<Vec<u8>>(in_flight);
     for _ in 0..in_flight {
-        let _ = token_tx.send(());
+        let _ = token_tx.send(Vec::new());
     }
     let stop = AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<bool> {
@@ -452,13 +454,17 @@ fn convert_lines<R: Source + Send>(
                 let mut output = RecordOutput::without_reconciliations();
                 loop {
                     let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok((seq, records)) = job else { break };
+                    let Ok((seq, records, mut lines)) = job else {
+                        break;
+                    };
                     if stop.load(Ordering::Relaxed) {
                         continue; // drain, so that the reader never waits on a full queue
                     }
+                    lines.clear();
+                    lines.reserve(records.len() * 12 * 1024);
                     let mut mapped = Mapped {
                         seq,
-                        lines: Vec::with_capacity(records.len() * 8192),
+                        lines,
                         diagnostics: Vec::new(),
                     };
                     for (rec, loc) in records {
@@ -500,7 +506,7 @@ fn convert_lines<R: Source + Send>(
                         }
                         failures += m.diagnostics.len() as u64;
                         out.write_all(&m.lines)?;
-                        let _ = token_tx.send(());
+                        let _ = token_tx.send(m.lines);
                         next += 1;
                     }
                 }
@@ -518,15 +524,20 @@ fn convert_lines<R: Source + Send>(
             batch.push((rec, loc));
             if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                if token_rx.recv().is_err() || job_tx.send((seq, full)).is_err() {
+                let Ok(lines) = token_rx.recv() else {
+                    return false;
+                };
+                if job_tx.send((seq, full, lines)).is_err() {
                     return false;
                 }
                 seq += 1;
             }
             !stop.load(Ordering::Relaxed)
         });
-        if !batch.is_empty() && token_rx.recv().is_ok() {
-            let _ = job_tx.send((seq, batch));
+        if !batch.is_empty() {
+            if let Ok(lines) = token_rx.recv() {
+                let _ = job_tx.send((seq, batch, lines));
+            }
         }
         drop(job_tx);
         let rule_failures = writer.join().expect("the writer thread")?;

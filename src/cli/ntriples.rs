@@ -68,6 +68,15 @@ fn quoted(out: &mut Vec<u8>, s: &str) {
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
+        // Eight bytes at a time while none of them needs a look.
+        if let Some(w) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(w);
+            if !needs_look(u64::from_le_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
         let b = bytes[i];
         let escape: Option<&[u8]> = match b {
             0x08 => Some(b"\\b"),
@@ -106,6 +115,22 @@ fn quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
+/// Whether one of the eight bytes of `w` may need escaping: a C0 control, `"`, `\`, DEL, or
+/// the 0xEF that starts U+FFFE and U+FFFF (exact, without false positives for the word as a
+/// whole: a borrow only crosses into the next byte from a byte that is itself found).
+fn needs_look(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
+    let zero = |x: u64| below(x, 1);
+    (below(w, 0x20)
+        | zero(w ^ (ONES * u64::from(b'"')))
+        | zero(w ^ (ONES * u64::from(b'\\')))
+        | zero(w ^ (ONES * 0x7F))
+        | zero(w ^ (ONES * 0xEF)))
+        != 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,6 +166,24 @@ mod tests {
                 write_line(&mut out, t.as_ref(), graph.as_ref());
                 assert_eq!(String::from_utf8(out).unwrap(), format!("{q} .\n"));
             }
+        }
+        // Escapes at every offset of a longer value (the eight-byte steps).
+        for k in 0..20 {
+            let mut v = "abcdefghijklmnopqrstuvwxyz".repeat(2);
+            v.insert_str(
+                k,
+                ["\"", "\\", "\n", "\u{7f}", "\u{ffff}", "é", "\u{1}"][k % 7],
+            );
+            let o = Literal::new_simple_literal(v);
+            let t = Triple::new(s.clone(), p.clone(), o.clone());
+            let mut out = Vec::new();
+            write_line(&mut out, t.as_ref(), GraphNameRef::DefaultGraph);
+            assert_eq!(String::from_utf8(out).unwrap(), format!("{t} .\n"));
+        }
+        for b in 0..=255u8 {
+            let w = u64::from_le_bytes([b'a', b'b', b'c', b, b'd', 0xC3, 0xA9, b'e']);
+            let expected = b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF;
+            assert_eq!(needs_look(w), expected, "{b:#x}");
         }
         let t = Triple::new(BlankNode::new_unchecked("s1"), p, s);
         let mut out = Vec::new();

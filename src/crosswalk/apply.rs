@@ -3,10 +3,12 @@
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
 use unicode_normalization::UnicodeNormalization;
 
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::sync::Arc;
 
 use super::compile::{Condition, Fnv, LangFrom, Mapping, Object, Piece, Rule, Source, Template};
-use super::reconcile::{Reconciled, Status};
+use super::decisions::Decisions;
+use super::reconcile::{Reconciled, Reconciler, Status};
 use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
@@ -96,6 +98,65 @@ pub struct RecordOutput {
     skip_reconciliations: bool,
     /// Hashes of the triples so far, for removing duplicates.
     seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<SameHasher>>,
+    /// What `reconcile` transforms gave for values seen in earlier records.
+    reconciled: ReconcileCache,
+    /// IRIs made from values (`iri = "{value}"`) already found valid in earlier records.
+    valid_iris: std::collections::HashSet<String>,
+}
+
+/// At most this many IRIs in [`RecordOutput`]'s `valid_iris`; it starts over when full.
+const VALID_IRIS: usize = 4096;
+
+/// The values a mapping's `reconcile` transforms already reconciled, kept from record to record
+/// (the same headings, codes and identifiers come back again and again): each is normalised and
+/// looked up once, as long as it stays in the cache.
+#[derive(Debug, Default)]
+struct ReconcileCache {
+    /// The [`Mapping::generation`] the entries were made with (its base and decisions).
+    mapping: u64,
+    /// Per reconciler (by its address in that mapping): the value and what it gave.
+    by: Vec<(usize, Cached)>,
+}
+
+/// Values and what one reconciler gave for them.
+type Cached = HashMap<String, Option<Arc<Reconciled>>>;
+
+/// At most this many values per reconciler; the cache starts over when full.
+const RECONCILE_CACHE: usize = 4096;
+
+impl ReconcileCache {
+    /// `rec.resolve_with(value, base, decisions)`, from the cache when it is there.
+    fn resolve(
+        &mut self,
+        mapping: u64,
+        rec: &Reconciler,
+        value: &str,
+        base: &str,
+        decisions: Option<&Decisions>,
+    ) -> Option<Arc<Reconciled>> {
+        if self.mapping != mapping {
+            self.by.clear();
+            self.mapping = mapping;
+        }
+        let at = std::ptr::from_ref(rec) as usize;
+        let i = match self.by.iter().position(|(a, _)| *a == at) {
+            Some(i) => i,
+            None => {
+                self.by.push((at, HashMap::new()));
+                self.by.len() - 1
+            }
+        };
+        let cache = &mut self.by[i].1;
+        if let Some(r) = cache.get(value) {
+            return r.clone();
+        }
+        if cache.len() >= RECONCILE_CACHE {
+            cache.clear();
+        }
+        let r = rec.resolve_with(value, base, decisions).map(Arc::new);
+        cache.insert(value.to_string(), r.clone());
+        r
+    }
 }
 
 impl RecordOutput {
@@ -115,7 +176,7 @@ struct Flow<'a> {
     lang: Option<&'a str>,
     origin: Option<(Scope, u32)>,
     /// What a `reconcile` transform found for this value.
-    note: Option<Rc<Reconciled>>,
+    note: Option<Arc<Reconciled>>,
 }
 
 impl<R: Selectable> Mapping<R> {
@@ -170,7 +231,8 @@ impl<R: Selectable> Mapping<R> {
                 if !res.key.is_empty() && key.is_empty() {
                     continue; // nothing to name it by: no instance
                 }
-                match self.expand(&res.iri, record, ctx, &out.record_id, &key, None) {
+                let at = (ctx, out.record_id.as_str(), key.as_str());
+                match self.expand(&res.iri, record, at, None, &mut out.valid_iris) {
                     Ok(iri) => list.push((scope, iri)),
                     Err(e) => {
                         out.diagnostics
@@ -319,9 +381,13 @@ impl<R: Selectable> Mapping<R> {
             if let Some(rec) = t.reconciler() {
                 let mut next = Vec::with_capacity(flows.len());
                 for f in flows {
-                    let Some(r) =
-                        rec.resolve_with(&f.out.value, &self.base, self.decisions.as_deref())
-                    else {
+                    let Some(r) = out.reconciled.resolve(
+                        self.generation,
+                        rec,
+                        &f.out.value,
+                        &self.base,
+                        self.decisions.as_deref(),
+                    ) else {
                         continue;
                     };
                     self.reconcile_diagnostic(record, ctx, ri, rule, &f, &r, out);
@@ -330,7 +396,7 @@ impl<R: Selectable> Mapping<R> {
                             rule: rule.name.clone(),
                             schemes: rec.schemes().to_vec(),
                             origin: f.origin.map(|(s, p)| record.origin(s, p).to_string()),
-                            result: r.clone(),
+                            result: Reconciled::clone(&r),
                         });
                     }
                     if let Some(o) = r.output.clone() {
@@ -338,7 +404,7 @@ impl<R: Selectable> Mapping<R> {
                             out: Output::plain(o),
                             lang: f.lang,
                             origin: f.origin,
-                            note: Some(Rc::new(r)),
+                            note: Some(r),
                         });
                     }
                 }
@@ -346,7 +412,13 @@ impl<R: Selectable> Mapping<R> {
                 continue;
             }
             let mut next = Vec::with_capacity(flows.len());
-            for f in flows {
+            for mut f in flows {
+                if let Some(kept) = t.apply_in_place(&mut f.out.value) {
+                    if kept {
+                        next.push(f);
+                    }
+                    continue;
+                }
                 match t.apply_list(std::slice::from_ref(&f.out)) {
                     Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
                         out: o,
@@ -365,7 +437,7 @@ impl<R: Selectable> Mapping<R> {
         }
         // Computed language tags, one per field / element the values come from.
         let mut computed: Vec<(Option<Scope>, Option<String>)> = Vec::new();
-        for f in flows {
+        for mut f in flows {
             let computed_lang = match &rule.lang_from {
                 Some(lf) if f.out.tag == Tag::None => {
                     let at = f.origin.map(|(s, _)| s);
@@ -396,7 +468,8 @@ impl<R: Selectable> Mapping<R> {
             };
             let object: Term = match &rule.object {
                 Object::Literal { datatype, lang } => {
-                    let value = f.out.value.trim();
+                    // The value's own string, trimmed where it is, becomes the literal's.
+                    let value = trim_in_place(std::mem::take(&mut f.out.value));
                     if value.is_empty() {
                         continue;
                     }
@@ -405,16 +478,16 @@ impl<R: Selectable> Mapping<R> {
                             Literal::new_typed_literal(value, NamedNode::new_unchecked(d.iri()))
                                 .into()
                         }
-                        (Tag::Language(l), _, _) => language_literal(value, l),
+                        (Tag::Language(l), _, _) => language_literal(&value, l),
                         (Tag::None, _, _) if computed_lang.is_some() => {
-                            language_literal(value, computed_lang.as_deref().unwrap_or_default())
+                            language_literal(&value, computed_lang.as_deref().unwrap_or_default())
                         }
                         (Tag::None, Some(d), _) => {
                             Literal::new_typed_literal(value, d.clone()).into()
                         }
-                        (Tag::None, None, Some(Some(l))) => language_literal(value, l),
+                        (Tag::None, None, Some(Some(l))) => language_literal(&value, l),
                         (Tag::None, None, Some(None)) => match f.lang {
-                            Some(l) if !l.is_empty() => language_literal(value, l),
+                            Some(l) if !l.is_empty() => language_literal(&value, l),
                             _ => Literal::new_simple_literal(value).into(),
                         },
                         _ => Literal::new_simple_literal(value).into(),
@@ -425,7 +498,8 @@ impl<R: Selectable> Mapping<R> {
                     if value.is_empty() && t.uses(&Piece::Value) {
                         continue;
                     }
-                    match self.expand(t, record, ctx, &out.record_id, "", Some(value)) {
+                    let at = (ctx, out.record_id.as_str(), "");
+                    match self.expand(t, record, at, Some(value), &mut out.valid_iris) {
                         Ok(n) => n.into(),
                         Err(e) => {
                             let d = self.rule_warning(
@@ -641,15 +715,17 @@ impl<R: Selectable> Mapping<R> {
         key
     }
 
+    /// The IRI `t` gives; checked unless valid by construction or in `checked` (IRIs found
+    /// valid before).
     fn expand(
         &self,
         t: &Template,
         record: &R,
-        ctx: &RecordContext,
-        record_id: &str,
-        key: &str,
+        (ctx, record_id, key): (&RecordContext, &str, &str),
         value: Option<&str>,
+        checked: &mut std::collections::HashSet<String>,
     ) -> Result<NamedNode, String> {
+        use std::fmt::Write as _;
         let mut iri = String::new();
         for p in &t.pieces {
             match p {
@@ -661,7 +737,7 @@ impl<R: Selectable> Mapping<R> {
                 Piece::Hash => {
                     let mut h = Fnv::default();
                     h.write(key.as_bytes());
-                    iri.push_str(&format!("{:016x}", h.0));
+                    let _ = write!(iri, "{:016x}", h.0);
                 }
                 Piece::Value => {
                     let v = value.unwrap_or_default();
@@ -693,10 +769,15 @@ impl<R: Selectable> Mapping<R> {
                 },
             }
         }
-        if t.valid_by_construction(&self.base) {
+        if t.valid_by_construction(&self.base) || checked.contains(&iri) {
             return Ok(NamedNode::new_unchecked(iri));
         }
-        NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))
+        let n = NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))?;
+        if checked.len() >= VALID_IRIS {
+            checked.clear();
+        }
+        checked.insert(iri);
+        Ok(n)
     }
 
     /// A `rule-failed` warning: `rule "NAME" at ORIGIN: WHAT`.
@@ -824,6 +905,14 @@ fn rdf_type() -> NamedNode {
     NamedNode::new_unchecked(RDF_TYPE)
 }
 
+/// `value` without white space at either end, in the same string.
+fn trim_in_place(mut value: String) -> String {
+    value.truncate(value.trim_end().len());
+    let start = value.len() - value.trim_start().len();
+    value.drain(..start);
+    value
+}
+
 fn language_literal(value: &str, lang: &str) -> Term {
     Literal::new_language_tagged_literal(value, lang)
         .unwrap_or_else(|_| Literal::new_simple_literal(value))
@@ -842,33 +931,63 @@ fn push(out: &mut RecordOutput, triple: Triple, provenance: Provenance) {
 }
 
 /// A fast hash of triples for finding duplicates (a hit is checked by comparing the triples):
-/// eight bytes per step, where `std`'s SipHash took a large share of `convert`'s time.
+/// sixteen bytes per step in two independent lanes, where `std`'s SipHash took a large share of
+/// `convert`'s time; the separators and discriminants `Hash` writes between the strings are
+/// folded in without a multiplication of their own.
 #[derive(Default)]
-struct WordHasher(u64);
+struct WordHasher {
+    a: u64,
+    b: u64,
+}
 
-impl WordHasher {
-    #[inline]
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
+const MUL_A: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+const MUL_B: u64 = 0x9e_37_79_b9_7f_4a_7c_15;
+
+fn word(bytes: &[u8]) -> u64 {
+    let mut w = [0u8; 8];
+    w[..bytes.len()].copy_from_slice(bytes);
+    u64::from_le_bytes(w)
 }
 
 impl std::hash::Hasher for WordHasher {
     fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
+        let mut chunks = bytes.chunks_exact(16);
         for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
+            self.a = (self.a.rotate_left(5) ^ word(&c[..8])).wrapping_mul(MUL_A);
+            self.b = (self.b.rotate_left(5) ^ word(&c[8..])).wrapping_mul(MUL_B);
         }
-        let rest = chunks.remainder();
-        let mut w = [0u8; 8];
-        w[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        let mut rest = chunks.remainder();
+        if rest.len() >= 8 {
+            self.a = (self.a.rotate_left(5) ^ word(&rest[..8])).wrapping_mul(MUL_A);
+            rest = &rest[8..];
+        }
+        let last = word(rest) ^ ((bytes.len() as u64) << 56);
+        self.b = (self.b.rotate_left(5) ^ last).wrapping_mul(MUL_B);
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.a = self.a.rotate_left(8) ^ u64::from(n);
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.a = self.a.rotate_left(32) ^ u64::from(n);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.a = (self.a.rotate_left(5) ^ n).wrapping_mul(MUL_A);
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+
+    fn write_isize(&mut self, n: isize) {
+        self.write_u64(n as u64);
     }
 
     fn finish(&self) -> u64 {
-        self.0
+        let x = (self.a ^ self.b.rotate_left(32)).wrapping_mul(MUL_A);
+        x ^ (x >> 29)
     }
 }
 

@@ -273,6 +273,15 @@ pub struct Mapping<R: Selectable> {
     pub(crate) examples: Vec<ExampleSpec>,
     pub(crate) vocabularies: Option<Arc<AuthorityIndex>>,
     pub(crate) decisions: Option<Arc<Decisions>>,
+    /// Unique to this mapping with its current base and decisions: what a record output cached
+    /// for another (see `apply`) is not used for this one.
+    pub(crate) generation: u64,
+}
+
+/// A [`Mapping::generation`] no mapping had before.
+fn next_generation() -> u64 {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    LAST.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1
 }
 
 impl<R: Selectable> fmt::Debug for Mapping<R> {
@@ -574,6 +583,7 @@ impl<R: Selectable> Mapping<R> {
             examples: main.examples.clone(),
             vocabularies,
             decisions,
+            generation: next_generation(),
         })
     }
 
@@ -601,6 +611,7 @@ impl<R: Selectable> Mapping<R> {
     /// Replaces the base IRI (a run configuration's own).
     pub fn set_base(&mut self, base: impl Into<String>) {
         self.base = base.into();
+        self.generation = next_generation();
     }
 
     /// Every prefix the mapping knows (built-in and declared).
@@ -624,6 +635,7 @@ impl<R: Selectable> Mapping<R> {
         let mut all = self.decisions.as_deref().cloned().unwrap_or_default();
         all.merge(decisions);
         self.decisions = Some(Arc::new(all));
+        self.generation = next_generation();
     }
 
     /// The examples written in the mapping file.

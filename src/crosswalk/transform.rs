@@ -576,6 +576,26 @@ impl CompiledTransform {
         }
     }
 
+    /// Applies a transform that keeps a part of its value (`trim-isbd`, `strip-brackets`) in
+    /// place, without a new string: `Some(true)`, or `Some(false)` when nothing is left (the value
+    /// is dropped, as [`CompiledTransform::apply`] drops an empty output); `None`, with `value`
+    /// untouched, for every other transform.
+    pub(crate) fn apply_in_place(&self, value: &mut String) -> Option<bool> {
+        let part = match &self.op {
+            Op::Plain(Transform::TrimIsbd) => text::trim_isbd(value),
+            Op::Plain(Transform::StripBrackets) => text::strip_brackets(value),
+            _ => return None,
+        };
+        if part.trim().is_empty() {
+            return Some(false);
+        }
+        let start = part.as_ptr() as usize - value.as_ptr() as usize;
+        let end = start + part.len();
+        value.truncate(end);
+        value.drain(..start);
+        Some(true)
+    }
+
     /// Apply to a string and return the outputs.
     pub fn apply_str(&self, value: &str) -> Result<Vec<Output>, TransformError> {
         let mut out = Vec::new();

@@ -204,6 +204,46 @@ pub struct RecordBuf {
     raw: Vec<u8>,
     position: Position,
     diagnostics: Vec<Diagnostic>,
+    tags: TagBits,
+}
+
+/// The numeric tags (`000`–`999`) a record holds, one bit each, so that a selector can pass over
+/// a record without the tags it asks for instead of scanning its fields, and its fields by tag,
+/// so that a selector of one tag goes straight to its fields; `other` when the record also holds
+/// a tag that is not three digits (then every field has to be looked at).
+#[derive(Clone, Default)]
+struct TagBits {
+    bits: [u64; 16],
+    /// `(tag, field index)`, sorted by tag, fields of one tag in record order.
+    by_tag: Vec<(u16, u32)>,
+    other: bool,
+}
+
+impl TagBits {
+    fn add(&mut self, tag: Tag, index: usize) {
+        match numeric_tag(tag.as_bytes()) {
+            Some(n) => {
+                self.bits[usize::from(n / 64)] |= 1 << (n % 64);
+                // Fields mostly come in tag order: this is mostly a push.
+                let at = self.by_tag.partition_point(|&(t, _)| t <= n);
+                self.by_tag.insert(at, (n, index as u32));
+            }
+            None => self.other = true,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.bits = [0; 16];
+        self.by_tag.clear();
+        self.other = false;
+    }
+}
+
+/// `245` → 245; `None` unless all three bytes are ASCII digits.
+pub(crate) fn numeric_tag(tag: &[u8; 3]) -> Option<u16> {
+    tag.iter().try_fold(0u16, |n, b| {
+        b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0'))
+    })
 }
 
 impl RecordBuf {
@@ -221,6 +261,7 @@ impl RecordBuf {
         self.raw.clear();
         self.position = Position::default();
         self.diagnostics.clear();
+        self.tags.clear();
     }
 
     /// The leader.
@@ -289,6 +330,7 @@ impl RecordBuf {
         let start = self.text.len() as u32;
         write(&mut self.text);
         let end = self.text.len() as u32;
+        self.tags.add(tag, self.fields.len());
         self.fields.push(FieldEntry {
             tag,
             indicators: None,
@@ -300,6 +342,7 @@ impl RecordBuf {
     /// Appends a data field without subfields; follow with [`RecordBuf::push_subfield`].
     pub fn push_data_field(&mut self, tag: Tag, ind1: char, ind2: char) {
         let at = self.subfields.len() as u32;
+        self.tags.add(tag, self.fields.len());
         self.fields.push(FieldEntry {
             tag,
             indicators: Some([ind1, ind2]),
@@ -338,6 +381,41 @@ impl RecordBuf {
         self.text.clear();
         self.fields.clear();
         self.subfields.clear();
+        self.tags.clear();
+    }
+
+    /// The `(tag, index)` of the fields with a numeric tag within `lo..=hi`, when they are in
+    /// record order that way (always for one tag; for a range when the fields come in tag order,
+    /// as they mostly do); `None` when they are not, or when the record also holds a tag that is
+    /// not numeric (every field has to be looked at then).
+    pub(crate) fn fields_tagged(&self, lo: u16, hi: u16) -> Option<&[(u16, u32)]> {
+        if self.tags.other {
+            return None;
+        }
+        let all = &self.tags.by_tag;
+        let start = all.partition_point(|&(t, _)| t < lo);
+        let len = all[start..].partition_point(|&(t, _)| t <= hi);
+        let run = &all[start..start + len];
+        (lo == hi || run.windows(2).all(|w| w[0].1 < w[1].1)).then_some(run)
+    }
+
+    /// False when no field can have a tag within `lo..=hi` (numeric tags): true when one has,
+    /// and whenever the record holds a tag that is not numeric.
+    pub(crate) fn may_hold_tags(&self, lo: u16, hi: u16) -> bool {
+        if self.tags.other {
+            return true;
+        }
+        let (lo, hi) = (usize::from(lo), usize::from(hi.min(999)));
+        (lo / 64..=hi / 64).any(|w| {
+            let mut bits = self.tags.bits[w];
+            if w == lo / 64 {
+                bits &= u64::MAX << (lo % 64);
+            }
+            if w == hi / 64 {
+                bits &= u64::MAX >> (63 - hi % 64);
+            }
+            bits != 0
+        })
     }
 
     /// The raw bytes the record was read from (empty for records built in code).
@@ -542,6 +620,52 @@ mod tests {
         rec.clear();
         assert!(rec.is_empty());
         assert_ne!(copy, rec);
+    }
+
+    #[test]
+    fn tags_held() {
+        let mut rec = RecordBuf::new();
+        assert!(!rec.may_hold_tags(0, 999));
+        rec.push_control_field(Tag::parse("001").unwrap(), "x");
+        rec.push_data_field(Tag::parse("650").unwrap(), ' ', '0');
+        rec.push_data_field(Tag::parse("999").unwrap(), ' ', ' ');
+        for (lo, hi, held) in [
+            (1, 1, true),
+            (0, 0, false),
+            (2, 649, false),
+            (600, 699, true),
+            (651, 998, false),
+            (999, 999, true),
+            (0, 999, true),
+            (63, 64, false),
+        ] {
+            assert_eq!(rec.may_hold_tags(lo, hi), held, "{lo}-{hi}");
+        }
+        rec.push_data_field(Tag::parse("650").unwrap(), ' ', '7');
+        rec.push_data_field(Tag::parse("100").unwrap(), '1', ' ');
+        let tagged = |lo, hi| {
+            rec.fields_tagged(lo, hi)
+                .map(|f| f.iter().map(|e| e.1).collect::<Vec<_>>())
+        };
+        assert_eq!(tagged(650, 650), Some(vec![1, 3]));
+        assert_eq!(tagged(100, 100), Some(vec![4]));
+        assert_eq!(tagged(1, 1), Some(vec![0]));
+        assert_eq!(tagged(245, 245), Some(vec![]));
+        assert_eq!(
+            tagged(600, 999),
+            None,
+            "650 650 999 are not in record order"
+        );
+        assert_eq!(tagged(600, 699), Some(vec![1, 3]));
+        assert_eq!(tagged(0, 199), Some(vec![0, 4]));
+        rec.push_data_field(Tag::parse("CAT").unwrap(), ' ', ' ');
+        assert!(
+            rec.may_hold_tags(2, 649),
+            "a letter tag: every field is looked at"
+        );
+        assert_eq!(rec.fields_tagged(650, 650), None);
+        rec.clear_fields();
+        assert!(!rec.may_hold_tags(0, 999));
     }
 
     #[test]

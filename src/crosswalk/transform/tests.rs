@@ -224,3 +224,38 @@ fn list_semantics() {
     );
     assert!(date.apply_list(&[Output::plain("junk")]).is_err());
 }
+
+/// In place, `trim-isbd` and `strip-brackets` keep exactly what `apply` outputs (or drop the
+/// value when `apply` outputs nothing); other transforms are left to `apply`.
+#[test]
+fn in_place_is_apply() {
+    let values = [
+        "Moby Dick /",
+        "  [London] : ",
+        "[s.n.],",
+        "[",
+        " ",
+        "",
+        "Smith, John A.",
+        "Жизнь это театр :",
+        "And then...",
+    ];
+    for json in [r#""trim-isbd""#, r#""strip-brackets""#] {
+        let t = spec(json).compile().unwrap();
+        for v in values {
+            let mut s = v.to_string();
+            let kept = t.apply_in_place(&mut s).expect("an in-place transform");
+            let out = t.apply_one(v).unwrap();
+            assert_eq!(if kept { vec![s] } else { vec![] }, out, "{json} {v:?}");
+        }
+    }
+    let mut s = "ABC".to_string();
+    assert_eq!(
+        spec(r#""lowercase""#)
+            .compile()
+            .unwrap()
+            .apply_in_place(&mut s),
+        None
+    );
+    assert_eq!(s, "ABC");
+}

@@ -66,6 +66,26 @@ impl TagPattern {
         Self { bytes: b, mask }
     }
 
+    /// The numeric tags the pattern matches, `lo..=hi`, when it is digits followed by wildcards
+    /// (`245`, `51.`, `6..`); `None` otherwise (letters, `LDR`, a wildcard before a digit).
+    pub fn numeric_range(&self) -> Option<(u16, u16)> {
+        let (mut lo, mut hi, mut wild) = (0u16, 0u16, false);
+        for i in 0..3 {
+            if self.mask[i] == 0 {
+                wild = true;
+                lo *= 10;
+                hi = hi * 10 + 9;
+            } else if wild || !self.bytes[i].is_ascii_digit() {
+                return None;
+            } else {
+                let d = u16::from(self.bytes[i] - b'0');
+                lo = lo * 10 + d;
+                hi = hi * 10 + d;
+            }
+        }
+        Some((lo, hi))
+    }
+
     /// Does a record's tag match? The leader is matched only by the literal tag `LDR`.
     #[inline]
     pub fn matches(&self, tag: &[u8; 3]) -> bool {

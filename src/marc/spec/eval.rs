@@ -131,6 +131,31 @@ fn each_field(
     only: Option<usize>,
     f: &mut dyn FnMut(usize) -> Flow,
 ) -> Flow {
+    if let (None, Some((lo, hi))) = (only, tag.numeric_range()) {
+        if !rec.may_hold_tags(lo, hi) {
+            return Flow::Continue(()); // no field with such a tag: nothing to scan
+        }
+        if let Some(tagged) = rec.fields_tagged(lo, hi) {
+            // The tag's fields (or the range's, when in record order), without a look at the
+            // others.
+            let span = match index {
+                None => None,
+                Some(r) => match index_span(r, || tagged.len()) {
+                    Some(s) => Some(s),
+                    None => return Flow::Continue(()),
+                },
+            };
+            for (occ, &(_, i)) in tagged.iter().enumerate() {
+                if span.is_some_and(|(_, b)| occ > b) {
+                    break;
+                }
+                if span.is_none_or(|(a, _)| occ >= a) {
+                    f(i as usize)?;
+                }
+            }
+            return Flow::Continue(());
+        }
+    }
     let matches = |field: &Field<'_>| tag.matches(field.tag().as_bytes());
     let span = match index {
         None => None,

@@ -569,3 +569,20 @@ fn record_id_and_inventory() {
     assert!(keys.contains(&"880$6".to_string()));
     assert_eq!(keys.len(), 4 + 8 + 3 + 2 + 3 + 3 + 2 + 2);
 }
+
+#[test]
+fn numeric_tag_ranges() {
+    use super::ast::TagPattern;
+    for (p, range) in [
+        (*b"245", Some((245, 245))),
+        (*b"51.", Some((510, 519))),
+        (*b"6..", Some((600, 699))),
+        (*b"...", Some((0, 999))),
+        (*b".50", None),
+        (*b"6.0", None),
+        (*b"LDR", None),
+        (*b"CAT", None),
+    ] {
+        assert_eq!(TagPattern::new(p).numeric_range(), range, "{p:?}");
+    }
+}
