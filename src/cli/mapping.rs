@@ -10,6 +10,7 @@ use crosswalk::crosswalk::{
     record_graph, AnyMapping, Coverage, Item, Mapping, RecordContext, RecordOutput, Source,
 };
 use crosswalk::diagnostic::Location;
+use crosswalk::run::parallel::map_in_order;
 use crosswalk::select::Scope;
 use crosswalk::{dc, ead, marc};
 use oxrdf::{GraphName, GraphNameRef, Quad};
@@ -413,137 +414,77 @@ fn convert_with<R: Source + Send>(
 /// Records per batch handed to a mapping thread.
 const BATCH: usize = 128;
 
-/// The output of one batch: its lines, and its diagnostics as printed.
-struct Mapped {
-    seq: u64,
-    lines: Vec<u8>,
-    diagnostics: Vec<String>,
-}
-
-/// `convert` to N-Triples or N-Quads: the reader (this thread) hands batches of records to one
-/// mapping thread per core, which write their lines into a buffer per batch; a writer thread puts
-/// the batches back in input order, so the output is the same as one thread's.
+/// `convert` to N-Triples or N-Quads: a reader thread hands batches of records to one mapping
+/// thread per core, which write their lines into a buffer per batch; this thread writes the
+/// batches in input order ([`map_in_order`]), so the output is the same as one thread's.
 fn convert_lines<R: Source + Send>(
     mapping: &Mapping<R>,
     inputs: &[PathBuf],
     quads: bool,
     collection: &str,
 ) -> Result<bool> {
-    use std::collections::BTreeMap;
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::{mpsc, Mutex};
-
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let (job_tx, job_rx) = mpsc::sync_channel::<(u64, Vec<(R, Location)>, Vec<u8>)>(workers * 2);
-    let job_rx = Mutex::new(job_rx);
-    let (done_tx, done_rx) = mpsc::sync_channel::<Mapped>(workers * 2);
-    // At most `in_flight` batches between the reader and the writer (read, mapped or waiting for
-    // an earlier one): memory stays flat even when one thread falls behind. The tokens are the
-    // batches' line buffers, which the writer hands back once written: they keep the capacity
-    // they grew to, so lines are never copied to a larger buffer nor written to fresh pages.
-    let in_flight = workers * 4;
-    let (token_tx, token_rx) = mpsc::sync_channel::<Vec<u8>>(in_flight);
-    for _ in 0..in_flight {
-        let _ = token_tx.send(Vec::new());
-    }
-    let stop = AtomicBool::new(false);
-    std::thread::scope(|scope| -> Result<bool> {
-        for _ in 0..workers {
-            let (job_rx, done_tx, stop) = (&job_rx, done_tx.clone(), &stop);
-            scope.spawn(move || {
-                let mut output = RecordOutput::without_reconciliations();
-                loop {
-                    let job = job_rx.lock().unwrap_or_else(|e| e.into_inner()).recv();
-                    let Ok((seq, records, mut lines)) = job else {
-                        break;
-                    };
-                    if stop.load(Ordering::Relaxed) {
-                        continue; // drain, so that the reader never waits on a full queue
-                    }
-                    lines.clear();
-                    lines.reserve(records.len() * 12 * 1024);
-                    let mut mapped = Mapped {
-                        seq,
-                        lines,
-                        diagnostics: Vec::new(),
-                    };
-                    for (rec, loc) in records {
-                        mapping.apply_into(&rec, &context(collection, loc), &mut output);
-                        mapped
-                            .diagnostics
-                            .extend(output.diagnostics.iter().map(|d| d.to_string()));
-                        let graph = if quads {
-                            record_graph(mapping.base(), collection, &output.record_id)
-                        } else {
-                            None
-                        };
-                        let graph = match &graph {
-                            Some(g) => GraphNameRef::NamedNode(g.as_ref()),
-                            None => GraphNameRef::DefaultGraph,
-                        };
-                        for e in &output.triples {
-                            ntriples::write_line(&mut mapped.lines, e.triple.as_ref(), graph);
-                        }
-                    }
-                    if done_tx.send(mapped).is_err() {
-                        stop.store(true, Ordering::Relaxed);
-                    }
+    // The batches' line buffers go back to the reader once written: they keep the capacity they
+    // grew to, so lines are never copied to a larger buffer nor written to fresh pages. As many
+    // exist as batches are on their way (`map_in_order` bounds those).
+    let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    let (mut failures, mut written) = (0u64, Ok(()));
+    let ok = map_in_order(
+        workers,
+        move |emit: &mut dyn FnMut((Vec<(R, Location)>, Vec<u8>)) -> bool| {
+            let mut batch = Vec::with_capacity(BATCH);
+            let lines = || recycle_rx.try_recv().unwrap_or_default();
+            let ok = read_inputs::<R>(inputs, &mut |rec, loc| {
+                batch.push((rec, loc));
+                if batch.len() < BATCH {
+                    return true;
                 }
-            });
-        }
-        drop(done_tx);
-        let stop = &stop;
-        let writer = scope.spawn(move || -> io::Result<u64> {
-            let result = (|| {
-                let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-                let mut pending = BTreeMap::new();
-                let (mut next, mut failures) = (0u64, 0u64);
-                for m in done_rx {
-                    pending.insert(m.seq, m);
-                    while let Some(m) = pending.remove(&next) {
-                        for d in &m.diagnostics {
-                            eprintln!("{d}");
-                        }
-                        failures += m.diagnostics.len() as u64;
-                        out.write_all(&m.lines)?;
-                        let _ = token_tx.send(m.lines);
-                        next += 1;
-                    }
-                }
-                out.flush()?;
-                Ok(failures)
-            })();
-            if result.is_err() {
-                stop.store(true, Ordering::Relaxed);
-            }
-            result
-        });
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut seq = 0u64;
-        let ok = read_inputs::<R>(inputs, &mut |rec, loc| {
-            batch.push((rec, loc));
-            if batch.len() == BATCH {
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                let Ok(lines) = token_rx.recv() else {
-                    return false;
+                emit((full, lines()))
+            });
+            if !batch.is_empty() {
+                emit((batch, lines()));
+            }
+            ok
+        },
+        RecordOutput::without_reconciliations,
+        |output, (records, mut lines): (Vec<(R, Location)>, Vec<u8>)| {
+            lines.clear();
+            lines.reserve(records.len() * 12 * 1024);
+            let mut diagnostics = Vec::new();
+            for (rec, loc) in records {
+                mapping.apply_into(&rec, &context(collection, loc), output);
+                diagnostics.extend(output.diagnostics.iter().map(|d| d.to_string()));
+                let graph = if quads {
+                    record_graph(mapping.base(), collection, &output.record_id)
+                } else {
+                    None
                 };
-                if job_tx.send((seq, full, lines)).is_err() {
-                    return false;
+                let graph = match &graph {
+                    Some(g) => GraphNameRef::NamedNode(g.as_ref()),
+                    None => GraphNameRef::DefaultGraph,
+                };
+                for e in &output.triples {
+                    ntriples::write_line(&mut lines, e.triple.as_ref(), graph);
                 }
-                seq += 1;
             }
-            !stop.load(Ordering::Relaxed)
-        });
-        if !batch.is_empty() {
-            if let Ok(lines) = token_rx.recv() {
-                let _ = job_tx.send((seq, batch, lines));
+            (lines, diagnostics)
+        },
+        |(lines, diagnostics)| {
+            for d in &diagnostics {
+                eprintln!("{d}");
             }
-        }
-        drop(job_tx);
-        let rule_failures = writer.join().expect("the writer thread")?;
-        if rule_failures > 0 {
-            eprintln!("{rule_failures} rule failures (see above)");
-        }
-        ok
-    })
+            failures += diagnostics.len() as u64;
+            written = out.write_all(&lines);
+            let _ = recycle_tx.send(lines);
+            written.is_ok()
+        },
+    );
+    written?;
+    out.flush()?;
+    if failures > 0 {
+        eprintln!("{failures} rule failures (see above)");
+    }
+    ok
 }

@@ -102,12 +102,13 @@ where
             pending.insert(seq, result);
             while let Some(result) = pending.remove(&next) {
                 next += 1;
+                let go_on = consume(result);
+                // After `consume`: what it hands back to the producer (buffers to reuse) is
+                // there before the producer may emit again.
                 let _ = token_tx.send(());
-                if !consume(result) {
+                if !go_on {
                     stop.store(true, Ordering::Relaxed);
                     pending.clear();
-                    // Wake a producer waiting for a token.
-                    let _ = token_tx.try_send(());
                     break;
                 }
             }
