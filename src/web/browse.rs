@@ -21,9 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::{Arc, Mutex};
 
-use oxigraph::model::{
-    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
-};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 
 use super::html::{
     self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
@@ -230,7 +228,7 @@ fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Arc<Bridges>, Failure> {
 type Bridges = Vec<(String, &'static str)>;
 
 fn scan_bridges(ask: &Ask<'_>, iri: &str) -> Result<Bridges, Failure> {
-    let store = ask.site.store();
+    let target = iri_ref(iri)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (p, how) in [
@@ -244,19 +242,38 @@ fn scan_bridges(ask: &Ask<'_>, iri: &str) -> Result<Bridges, Failure> {
         ),
         (OWL_SAME_AS, "same as"),
     ] {
-        for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
-            let quad = quad.map_err(|e| Failure::Storage(e.to_string()))?;
-            if let NamedOrBlankNodeRef::NamedNode(s) = quad.subject.as_ref() {
+        if out.len() >= BRIDGE_CAP {
+            break;
+        }
+        // DISTINCT is evaluated over the store's encoded terms: of the one quad per record that
+        // states the mapping, only the distinct subjects are decoded (reading every quad's
+        // terms was most of a large concept's first request).
+        let answer = select(
+            ask,
+            &format!(
+                "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s <{p}> {target} }} FILTER(isIRI(?s)) }}"
+            ),
+            BRIDGE_CAP - out.len(),
+        )?;
+        for row in answer.rows {
+            if let Some(Some(Term::NamedNode(s))) = row.into_iter().next() {
                 if seen.insert(s.as_str().to_string()) {
-                    out.push((s.as_str().to_string(), how));
-                    if out.len() >= BRIDGE_CAP {
-                        return Ok(out);
-                    }
+                    out.push((s.into_string(), how));
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// The solutions of a SELECT query of the pages (the server's timeout), at most `limit`.
+fn select(ask: &Ask<'_>, text: &str, limit: usize) -> Result<crate::sparql::Solutions, Failure> {
+    let query = crate::sparql::Query::parse(text).map_err(|e| Failure::Storage(e.to_string()))?;
+    let options = crate::sparql::QueryOptions::default()
+        .with_timeout(ask.site.timeout)
+        .with_limit(limit);
+    crate::sparql::solutions(ask.site.store(), &query, &options)
+        .map_err(|e| Failure::Storage(e.to_string()))
 }
 
 /// The triples of `iri` in graph `g`, by predicate; nodes of the record (IRIs below the item's
@@ -788,17 +805,18 @@ fn find_items(
                 values.push_str(&iri_ref(b)?);
             }
             let not_item: Vec<String> = NOT_ITEM.iter().map(|p| format!("<{p}>")).collect();
-            let query = crate::sparql::Query::parse(&format!(
+            let text = format!(
                 "SELECT ?item ?rel ?g WHERE {{ VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
                  FILTER(isIRI(?item) && ?rel NOT IN ({})) }}",
                 not_item.join(", ")
-            ))
-            .map_err(|e| Failure::Storage(e.to_string()))?;
-            let options = crate::sparql::QueryOptions::default()
-                .with_timeout(site.timeout)
-                .with_limit(4 * scan_limit + 1);
-            let answer = crate::sparql::solutions(store, &query, &options)
-                .map_err(|e| Failure::Storage(e.to_string()))?;
+            );
+            // Every row read is decoded (its item and graph IRIs are most of the cost on a
+            // large store): first one row more than the items kept; only when some items had
+            // several rows (several relations), room for them.
+            let mut answer = select(ask, &text, scan_limit + 1)?;
+            if answer.truncated && distinct_items(&answer.rows) <= scan_limit {
+                answer = select(ask, &text, 4 * scan_limit + 1)?;
+            }
             for row in answer.rows {
                 let mut row = row.into_iter();
                 let (
@@ -819,6 +837,14 @@ fn find_items(
         }
     }
     Ok((items, more))
+}
+
+/// How many items rows of `?item ?rel ?g` name.
+fn distinct_items(rows: &[Vec<Option<Term>>]) -> usize {
+    rows.iter()
+        .filter_map(|row| row.first()?.as_ref())
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 /// Predicates whose subject is a node inside a record, not the record's item.
