@@ -299,6 +299,16 @@ const MESSAGES: &[[&str; 3]] = &[
     ["Type", "Typ", "Type"],
     ["Date", "Datum", "Date"],
     [
+        "Many items link here: their list is being made.",
+        "Viele Objekte verweisen hierher: ihre Liste wird erstellt.",
+        "De nombreux objets renvoient ici : leur liste est en cours de création.",
+    ],
+    [
+        "Reload the page to see it.",
+        "Laden Sie die Seite neu, um sie zu sehen.",
+        "Rechargez la page pour la voir.",
+    ],
+    [
         "Clear all filters",
         "Alle Filter entfernen",
         "Effacer tous les filtres",
