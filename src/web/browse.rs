@@ -1251,13 +1251,14 @@ fn across(
         filters: &filters,
     };
     let Some(summary) = summary_by_deadline(ask, listing)? else {
-        // A large list not made yet: said, with no figures that are not final.
+        // A list not made yet (a large one, or a busy server): said, with no figures that are
+        // not final.
         let _ = write!(
             out,
             "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">{}</h2>\
              <p class=\"count\" role=\"status\">{} <a href=\"{}\">{}</a></p></section>",
             ask.tr("Across institutions"),
-            ask.tr("Many items link here: their list is being made."),
+            ask.tr("The list of the items that link here is being made."),
             esc(&href(iri, &filters, page)),
             ask.tr("Reload the page to see it.")
         );

@@ -299,9 +299,9 @@ const MESSAGES: &[[&str; 3]] = &[
     ["Type", "Typ", "Type"],
     ["Date", "Datum", "Date"],
     [
-        "Many items link here: their list is being made.",
-        "Viele Objekte verweisen hierher: ihre Liste wird erstellt.",
-        "De nombreux objets renvoient ici : leur liste est en cours de création.",
+        "The list of the items that link here is being made.",
+        "Die Liste der Objekte, die hierher verweisen, wird erstellt.",
+        "La liste des objets qui renvoient ici est en cours de création.",
     ],
     [
         "Reload the page to see it.",
