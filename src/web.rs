@@ -32,7 +32,7 @@ mod workbench;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock, Weak};
 use std::time::{Duration, Instant};
 
 use oxhttp::model::header::{HeaderValue, ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE};
@@ -121,6 +121,9 @@ pub struct Site {
     collections: Vec<dashboard::CollectionRow>,
     /// What resource pages keep between requests.
     kept: browse::Kept,
+    /// The site as the server shares it (set when it starts serving): resource pages make a
+    /// large list in a thread of its own, which outlives the request that asked for it.
+    shared: OnceLock<Weak<Site>>,
 }
 
 /// A request as the pages see it.
@@ -133,6 +136,9 @@ pub(crate) struct Ask<'a> {
     pub ui: i18n::Ui,
     /// The site.
     pub site: &'a Site,
+    /// Until when a resource page waits for a list being made in the background before it
+    /// answers without it ([`browse::LIST_WAIT`] after the request came); None: until made.
+    pub deadline: Option<Instant>,
 }
 
 impl Ask<'_> {
@@ -199,6 +205,7 @@ impl Site {
             name,
             overview,
             kept: browse::Kept::default(),
+            shared: OnceLock::new(),
         })
     }
 
@@ -206,8 +213,10 @@ impl Site {
     /// first reader of a large store's busiest pages does not wait for their lists and facets
     /// ([`browse::Kept`]): every collection and institution, the [`KEEP_MOST_LINKED`] most
     /// linked vocabulary concepts (`skos:exactMatch`) and agents (`owl:sameAs`), and the three
-    /// most used languages, types and classes. Says on stderr when done.
+    /// most used languages, types and classes. Says on stderr when done. From then on, resource
+    /// pages make the lists not kept in threads of their own (`Site::shared`).
     pub fn keep_most_linked(site: Arc<Self>) {
+        let _ = site.shared.set(Arc::downgrade(&site));
         let spawned = std::thread::Builder::new()
             .name("crosswalk-keep".into())
             .spawn(move || site.make_most_linked());
@@ -262,6 +271,7 @@ impl Site {
                 langs: vec!["en".into()],
                 ui: i18n::Ui::En,
                 site: self,
+                deadline: None,
             };
             let _ = browse::page(&ask);
             if began.elapsed() > slowest.0 {
@@ -318,6 +328,7 @@ impl Site {
             ui: i18n::Ui::pick(&langs),
             langs,
             site: self,
+            deadline: Some(start + browse::LIST_WAIT),
         };
         let outcome = match path {
             "/" => Ok(self.home(&ask)),
@@ -369,6 +380,11 @@ impl Site {
     /// What resource pages keep between requests.
     pub(crate) fn kept(&self) -> &browse::Kept {
         &self.kept
+    }
+
+    /// The site as the server shares it, once it serves.
+    pub(crate) fn shared(&self) -> Option<Arc<Site>> {
+        self.shared.get()?.upgrade()
     }
 
     /// The loaded vocabularies.
@@ -456,7 +472,7 @@ impl Site {
 }
 
 /// Why a page could not be shown.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub(crate) enum Failure {
     /// A parameter is missing or wrong.
     #[error("{0}")]

@@ -10,7 +10,11 @@
 # resources (it says how long that took), then requests every page type: a first time and $RUNS
 # more times (default 3), and prints per page the first and the median `Server-Timing: app;dur=`
 # (ms), the median total time curl saw (ms) and the size. The concept page of the most used subject is measured at page 1, at a middle
-# page and at its last page, and with a facet filter. Stops the server at the end.
+# page and at its last page, and with a facet filter. A first request that answered without the
+# list (a large list still being made in the background, `browse::LIST_WAIT`) is marked `*`.
+# $MORE_SUBJECTS (IRIs, space-separated) are measured too, each at page 1, its last page and with
+# the institution facet: resources whose pages were not made at start. Stops the server at the
+# end.
 set -euo pipefail
 
 store=${1:?usage: measure_pages.sh STORE CONFIG.toml [PORT]}
@@ -47,7 +51,7 @@ institution=$(sparql 'SELECT ?i WHERE { ?i a <http://xmlns.com/foaf/0.1/Organiza
 language=$(sparql 'SELECT ?l (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?r <http://purl.org/dc/terms/language> ?l } FILTER(isIRI(?l)) } GROUP BY ?l ORDER BY DESC(?n) LIMIT 1' | cut -d, -f1)
 echo "# subject $subject; record $record; collection $collection; institution $institution; language $language" >&2
 
-# The number of pages of the page measured last ("Page 1 of N"): its first request's body.
+# The number of pages of the page measured last ("Page 1 of N"): its last request's body.
 pages() {
   grep -o 'Page 1 of [0-9,]*' "$body" | head -1 | sed 's/Page 1 of //; s/,//g' || true
 }
@@ -65,14 +69,13 @@ measure() {
     size=$(sed -n 's/.* size \([0-9]*\)$/\1/p' <<<"$out")
     if [ "$i" = 0 ]; then
       first=$dur
-      cp "$body" "$body.first"
+      grep -q 'that link here is being made' "$body" && first="$first*"
     else
       server+=("$dur")
       total+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')")
     fi
   done
   median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
-  mv "$body.first" "$body"
   printf '| %s | %s | %s | %s | %s |\n' "$name" "$first" "$(median "${server[@]}")" \
     "$(median "${total[@]}")" "$size"
 }
@@ -108,3 +111,16 @@ cn=$(pages); cn=${cn:-1}
 measure "collection, page $cn of $cn (last)" "/resource?iri=$(enc "$collection")&page=$cn"
 measure "institution" "/resource?iri=$(enc "$institution")"
 measure "the most used language" "/resource?iri=$(enc "$language")"
+for more in ${MORE_SUBJECTS:-}; do
+  m=$(enc "$more")
+  measure "$more, page 1" "/resource?iri=$m"
+  # Its number of pages once its list is made (the first requests may answer without it).
+  for _ in $(seq 1 600); do
+    curl -s -o "$body" "$base/resource?iri=$m"
+    grep -q 'that link here is being made' "$body" || break
+    sleep 0.1
+  done
+  mn=$(pages); mn=${mn:-1}
+  measure "$more, page $mn of $mn (last)" "/resource?iri=$m&page=$mn"
+  measure "$more, institution facet" "/resource?iri=$m&inst=$(enc "$institution")"
+done

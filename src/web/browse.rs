@@ -15,15 +15,17 @@
 //! first [`FACET_CAP`] (the page says so). The list of items and the facets of a resource page
 //! (with its filters) are made once and kept while the server runs ([`Kept`]; the store is
 //! opened read-only), so that any page of the list, the first or the last, costs only the 25
-//! items shown: their types, date and title, and the labels.
+//! items shown: their types, date and title, and the labels. A list not kept is made in a
+//! thread of its own, which the request waits for at most [`LIST_WAIT`]: past that, the page
+//! says that the list is being made, with no count or facet that is not final, and a later
+//! request finds it kept.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
-use oxigraph::model::{
-    GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, NamedOrBlankNodeRef, Term,
-};
+use oxigraph::model::{GraphNameRef, NamedNode, NamedNodeRef, NamedOrBlankNode, Term};
 
 use super::html::{
     self, esc, group, iri_link, predicate, resource_href, url_encode, Page, Section,
@@ -40,6 +42,11 @@ pub const FACET_CAP: usize = 500;
 pub const COUNT_CAP: usize = 20_000;
 /// Items on one page.
 const PAGE_SIZE: usize = 25;
+/// How long a request waits for the list of a resource page being made (in a thread of its own)
+/// before it answers without the list; the list is kept when made, for the next request.
+pub(crate) const LIST_WAIT: Duration = Duration::from_millis(200);
+/// Lists made in threads of their own at once, at the most.
+const MAKERS: usize = 4;
 /// Bridging concepts (headings as written) followed at the most.
 const BRIDGE_CAP: usize = 500;
 
@@ -230,7 +237,7 @@ fn bridges(ask: &Ask<'_>, iri: &str) -> Result<Arc<Bridges>, Failure> {
 type Bridges = Vec<(String, &'static str)>;
 
 fn scan_bridges(ask: &Ask<'_>, iri: &str) -> Result<Bridges, Failure> {
-    let store = ask.site.store();
+    let target = iri_ref(iri)?;
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     for (p, how) in [
@@ -244,19 +251,38 @@ fn scan_bridges(ask: &Ask<'_>, iri: &str) -> Result<Bridges, Failure> {
         ),
         (OWL_SAME_AS, "same as"),
     ] {
-        for quad in store.quads_for_pattern(None, Some(nn(p)), Some(nn(iri).into()), None) {
-            let quad = quad.map_err(|e| Failure::Storage(e.to_string()))?;
-            if let NamedOrBlankNodeRef::NamedNode(s) = quad.subject.as_ref() {
+        if out.len() >= BRIDGE_CAP {
+            break;
+        }
+        // DISTINCT is evaluated over the store's encoded terms: of the one quad per record that
+        // states the mapping, only the distinct subjects are decoded (reading every quad's
+        // terms was most of a large concept's first request).
+        let answer = select(
+            ask,
+            &format!(
+                "SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s <{p}> {target} }} FILTER(isIRI(?s)) }}"
+            ),
+            BRIDGE_CAP - out.len(),
+        )?;
+        for row in answer.rows {
+            if let Some(Some(Term::NamedNode(s))) = row.into_iter().next() {
                 if seen.insert(s.as_str().to_string()) {
-                    out.push((s.as_str().to_string(), how));
-                    if out.len() >= BRIDGE_CAP {
-                        return Ok(out);
-                    }
+                    out.push((s.into_string(), how));
                 }
             }
         }
     }
     Ok(out)
+}
+
+/// The solutions of a SELECT query of the pages (the server's timeout), at most `limit`.
+fn select(ask: &Ask<'_>, text: &str, limit: usize) -> Result<crate::sparql::Solutions, Failure> {
+    let query = crate::sparql::Query::parse(text).map_err(|e| Failure::Storage(e.to_string()))?;
+    let options = crate::sparql::QueryOptions::default()
+        .with_timeout(ask.site.timeout)
+        .with_limit(limit);
+    crate::sparql::solutions(ask.site.store(), &query, &options)
+        .map_err(|e| Failure::Storage(e.to_string()))
 }
 
 /// The triples of `iri` in graph `g`, by predicate; nodes of the record (IRIs below the item's
@@ -788,17 +814,18 @@ fn find_items(
                 values.push_str(&iri_ref(b)?);
             }
             let not_item: Vec<String> = NOT_ITEM.iter().map(|p| format!("<{p}>")).collect();
-            let query = crate::sparql::Query::parse(&format!(
+            let text = format!(
                 "SELECT ?item ?rel ?g WHERE {{ VALUES ?b {{ {values} }} GRAPH ?g {{ ?item ?rel ?b }} \
                  FILTER(isIRI(?item) && ?rel NOT IN ({})) }}",
                 not_item.join(", ")
-            ))
-            .map_err(|e| Failure::Storage(e.to_string()))?;
-            let options = crate::sparql::QueryOptions::default()
-                .with_timeout(site.timeout)
-                .with_limit(4 * scan_limit + 1);
-            let answer = crate::sparql::solutions(store, &query, &options)
-                .map_err(|e| Failure::Storage(e.to_string()))?;
+            );
+            // Every row read is decoded (its item and graph IRIs are most of the cost on a
+            // large store): first one row more than the items kept; only when some items had
+            // several rows (several relations), room for them.
+            let mut answer = select(ask, &text, scan_limit + 1)?;
+            if answer.truncated && distinct_items(&answer.rows) <= scan_limit {
+                answer = select(ask, &text, 4 * scan_limit + 1)?;
+            }
             for row in answer.rows {
                 let mut row = row.into_iter();
                 let (
@@ -819,6 +846,14 @@ fn find_items(
         }
     }
     Ok((items, more))
+}
+
+/// How many items rows of `?item ?rel ?g` name.
+fn distinct_items(rows: &[Vec<Option<Term>>]) -> usize {
+    rows.iter()
+        .filter_map(|row| row.first()?.as_ref())
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 /// Predicates whose subject is a node inside a record, not the record's item.
@@ -906,35 +941,117 @@ struct Summary {
     facets: Vec<Facet>,
 }
 
-/// The summary of a resource page with `filters`: kept, else made and kept.
-fn kept_summary(
-    ask: &Ask<'_>,
-    iri: &str,
-    kind: &str,
-    bridges: &[(String, &'static str)],
-    filters: &[(&'static str, &str)],
-) -> Result<Arc<Summary>, Failure> {
-    let key = format!("{kind} {iri} {filters:?}");
+/// What a resource page lists: the items that link to `iri` (a `kind` of resource), directly or
+/// through `bridges`, that pass the facet `filters`.
+#[derive(Clone, Copy)]
+struct Listing<'a> {
+    iri: &'a str,
+    kind: &'a str,
+    bridges: &'a [(String, &'static str)],
+    filters: &'a [(&'static str, &'a str)],
+}
+
+impl Listing<'_> {
+    /// Its summary's key in [`Kept`].
+    fn key(&self) -> String {
+        format!("{} {} {:?}", self.kind, self.iri, self.filters)
+    }
+}
+
+/// The summary of a listing: kept, else made (here) and kept.
+fn kept_summary(ask: &Ask<'_>, listing: Listing<'_>) -> Result<Arc<Summary>, Failure> {
     ask.site
         .kept()
         .summaries
-        .get_or_make(&key, || summarise(ask, iri, kind, bridges, filters))
+        .get_or_make(&listing.key(), || summarise(ask, listing))
 }
 
-fn summarise(
+/// The summary of a resource page with `filters`, kept or made; when the request has a
+/// deadline and the server shares its site, made in a thread of its own, and None when it is
+/// not made by the deadline (the page says the list is being made; the next request finds it
+/// kept). A request for a summary already being made waits for the same thread.
+fn summary_by_deadline(
     ask: &Ask<'_>,
-    iri: &str,
-    kind: &str,
-    bridges: &[(String, &'static str)],
-    filters: &[(&'static str, &str)],
-) -> Result<Summary, Failure> {
+    listing: Listing<'_>,
+) -> Result<Option<Arc<Summary>>, Failure> {
+    let key = listing.key();
+    let kept = ask.site.kept();
+    if let Some(summary) = kept.summaries.get(&key) {
+        return Ok(Some(summary));
+    }
+    let (Some(deadline), Some(site)) = (ask.deadline, ask.site.shared()) else {
+        return kept_summary(ask, listing).map(Some);
+    };
+    let (making, make) = kept.making(&key);
+    let spawned = make == Some(true) && spawn_maker(site, &key, &making, listing);
+    if make.is_some() && !spawned {
+        let made = kept_summary(ask, listing);
+        kept.made(&key, &making, made.clone());
+        return made.map(Some);
+    }
+    making.wait(deadline).transpose()
+}
+
+/// Makes the summary for `key` in a thread of its own, which keeps it and wakes its waiters
+/// (`making`); false when no thread could be started.
+fn spawn_maker(
+    site: Arc<super::Site>,
+    key: &str,
+    making: &Arc<Making>,
+    listing: Listing<'_>,
+) -> bool {
+    let (key, making) = (key.to_string(), Arc::clone(making));
+    let (iri, kind) = (listing.iri.to_string(), listing.kind.to_string());
+    let bridges = listing.bridges.to_vec();
+    let filters: Vec<(&'static str, String)> = listing
+        .filters
+        .iter()
+        .map(|(k, v)| (*k, v.to_string()))
+        .collect();
+    std::thread::Builder::new()
+        .name("crosswalk-list".into())
+        .spawn(move || {
+            let filters: Vec<(&'static str, &str)> =
+                filters.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let ask = Ask {
+                params: Vec::new(),
+                langs: vec!["en".into()],
+                ui: super::i18n::Ui::En,
+                site: site.as_ref(),
+                deadline: None,
+            };
+            let listing = Listing {
+                iri: &iri,
+                kind: &kind,
+                bridges: &bridges,
+                filters: &filters,
+            };
+            let made = kept_summary(&ask, listing);
+            site.kept().made(&key, &making, made);
+        })
+        .is_ok()
+}
+
+fn summarise(ask: &Ask<'_>, listing: Listing<'_>) -> Result<Summary, Failure> {
+    let Listing {
+        iri,
+        kind,
+        bridges,
+        filters,
+    } = listing;
     // Filtered: from the unfiltered list, with no scan again. When that list stopped at
     // COUNT_CAP, the filtered one is cut from the same items and says so (`more`), as do the
     // facet counts that lead to it, which were counted over those items.
     let base = if filters.is_empty() {
         None
     } else {
-        Some(kept_summary(ask, iri, kind, bridges, &[])?)
+        Some(kept_summary(
+            ask,
+            Listing {
+                filters: &[],
+                ..listing
+            },
+        )?)
     };
     let (mut items, more) = match base {
         Some(base) => {
@@ -999,6 +1116,60 @@ fn summarise(
 pub(crate) struct Kept {
     bridges: Recent<Bridges>,
     summaries: Recent<Summary>,
+    /// The summaries being made in threads of their own, by key.
+    making: Mutex<HashMap<String, Arc<Making>>>,
+}
+
+impl Kept {
+    /// The summary being made for `key`, and whether the caller is to make it (it was not):
+    /// in a thread of its own (`Some(true)`), or in its own when [`MAKERS`] threads are
+    /// making others (`Some(false)`, so that a crawler does not start a thread per page).
+    fn making(&self, key: &str) -> (Arc<Making>, Option<bool>) {
+        let mut making = lock(&self.making);
+        if let Some(m) = making.get(key) {
+            return (Arc::clone(m), None);
+        }
+        let m = Arc::new(Making::default());
+        let spawn = making.len() < MAKERS;
+        making.insert(key.to_string(), Arc::clone(&m));
+        (m, Some(spawn))
+    }
+
+    /// The summary for `key` is made (and kept, unless it failed): its waiters wake up.
+    fn made(&self, key: &str, making: &Making, made: Result<Arc<Summary>, Failure>) {
+        *lock(&making.made) = Some(made);
+        making.ready.notify_all();
+        lock(&self.making).remove(key);
+    }
+}
+
+/// A summary being made, and the requests that wait for it.
+#[derive(Default)]
+struct Making {
+    made: Mutex<Option<Result<Arc<Summary>, Failure>>>,
+    ready: Condvar,
+}
+
+impl Making {
+    /// The summary, once made, or None when `deadline` comes first.
+    fn wait(&self, deadline: Instant) -> Option<Result<Arc<Summary>, Failure>> {
+        let mut made = lock(&self.made);
+        loop {
+            if let Some(made) = &*made {
+                return Some(made.clone());
+            }
+            let left = deadline.checked_duration_since(Instant::now())?;
+            made = self
+                .ready
+                .wait_timeout(made, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// At most [`KEPT`] values by key, the least recently used dropped first.
@@ -1073,7 +1244,26 @@ fn across(
     }
     let page = ask.page();
     let skip = (page - 1) * PAGE_SIZE;
-    let summary = kept_summary(ask, iri, kind, bridges, &filters)?;
+    let listing = Listing {
+        iri,
+        kind,
+        bridges,
+        filters: &filters,
+    };
+    let Some(summary) = summary_by_deadline(ask, listing)? else {
+        // A list not made yet (a large one, or a busy server): said, with no figures that are
+        // not final.
+        let _ = write!(
+            out,
+            "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">{}</h2>\
+             <p class=\"count\" role=\"status\">{} <a href=\"{}\">{}</a></p></section>",
+            ask.tr("Across institutions"),
+            ask.tr("The list of the items that link here is being made."),
+            esc(&href(iri, &filters, page)),
+            ask.tr("Reload the page to see it.")
+        );
+        return Ok(());
+    };
     let Summary {
         items,
         total,
@@ -1309,6 +1499,25 @@ fn decade(date: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn waits_until_made_or_the_deadline() {
+        let kept = Kept::default();
+        let (making, make) = kept.making("k");
+        assert_eq!(make, Some(true));
+        assert_eq!(kept.making("k").1, None, "one maker per key");
+        assert!(making.wait(Instant::now()).is_none());
+        let summary = Summary {
+            items: Vec::new(),
+            total: 0,
+            more: false,
+            typed: 0,
+            facets: Vec::new(),
+        };
+        kept.made("k", &making, Ok(Arc::new(summary)));
+        assert!(matches!(making.wait(Instant::now()), Some(Ok(_))));
+        assert_eq!(kept.making("k").1, Some(true), "made: no longer being made");
+    }
 
     #[test]
     fn decades() {

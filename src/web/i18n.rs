@@ -299,6 +299,16 @@ const MESSAGES: &[[&str; 3]] = &[
     ["Type", "Typ", "Type"],
     ["Date", "Datum", "Date"],
     [
+        "The list of the items that link here is being made.",
+        "Die Liste der Objekte, die hierher verweisen, wird erstellt.",
+        "La liste des objets qui renvoient ici est en cours de création.",
+    ],
+    [
+        "Reload the page to see it.",
+        "Laden Sie die Seite neu, um sie zu sehen.",
+        "Rechargez la page pour la voir.",
+    ],
+    [
         "Clear all filters",
         "Alle Filter entfernen",
         "Effacer tous les filtres",
