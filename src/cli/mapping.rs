@@ -414,6 +414,9 @@ fn convert_with<R: Source + Send>(
 /// Records per batch handed to a mapping thread.
 const BATCH: usize = 128;
 
+/// A batch of records, and the buffer its lines go into.
+type Batch<R> = (Vec<(R, Location)>, Vec<u8>);
+
 /// `convert` to N-Triples or N-Quads: a reader thread hands batches of records to one mapping
 /// thread per core, which write their lines into a buffer per batch; this thread writes the
 /// batches in input order ([`map_in_order`]), so the output is the same as one thread's.
@@ -432,7 +435,7 @@ fn convert_lines<R: Source + Send>(
     let (mut failures, mut written) = (0u64, Ok(()));
     let ok = map_in_order(
         workers,
-        move |emit: &mut dyn FnMut((Vec<(R, Location)>, Vec<u8>)) -> bool| {
+        move |emit: &mut dyn FnMut(Batch<R>) -> bool| {
             let mut batch = Vec::with_capacity(BATCH);
             let lines = || recycle_rx.try_recv().unwrap_or_default();
             let ok = read_inputs::<R>(inputs, &mut |rec, loc| {
@@ -449,7 +452,7 @@ fn convert_lines<R: Source + Send>(
             ok
         },
         RecordOutput::without_reconciliations,
-        |output, (records, mut lines): (Vec<(R, Location)>, Vec<u8>)| {
+        |output, (records, mut lines): Batch<R>| {
             lines.clear();
             lines.reserve(records.len() * 12 * 1024);
             let mut diagnostics = Vec::new();
