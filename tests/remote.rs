@@ -105,6 +105,44 @@ fn the_example_consortium_into_virtuoso_equals_the_embedded_store_and_shards_too
         got.len()
     );
 
+    // `export --remote-query --collection` gives that collection's graphs as the embedded
+    // store holds them (asked a page of graphs at a time).
+    let collection = "uva-catalogue";
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+        .args(["export", "--format", "nq", "--collection", collection])
+        .args(["--remote-query", &v.query_url()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let exported: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut embedded_collection = Vec::new();
+    crosswalk::sparql::export::export(
+        embedded.oxigraph(),
+        &crosswalk::sparql::export::Selection::Collection(collection.into()),
+        crosswalk::sparql::GraphFormat::NQuads,
+        &mut embedded_collection,
+    )
+    .unwrap();
+    let embedded_collection: Vec<String> = String::from_utf8(embedded_collection)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    assert!(!exported.is_empty());
+    let (exported, embedded_collection) = (
+        normalise(exported, &base),
+        normalise(embedded_collection, &base),
+    );
+    assert!(
+        exported == embedded_collection,
+        "{}",
+        first_difference(&exported, &embedded_collection)
+    );
+
     // A rerun writes nothing.
     let s = p.run(&options(reports.path())).unwrap();
     let t = s.total();

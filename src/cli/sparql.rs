@@ -264,28 +264,25 @@ pub fn export(args: ExportArgs) -> Result<bool> {
     };
     if let Some(url) = &args.remote_query {
         let store = RemoteStore::new(RemoteConfig::new("", url.clone()));
-        let query = match &selection {
+        let graphs = match &selection {
             Selection::All => {
                 return Err(UsageError(
                     "a remote server holds graphs of its own: name --graph or --collection".into(),
                 )
                 .into())
             }
-            Selection::Graph(g) => format!(
-                "SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {g} }} }}"
-            ),
-            Selection::Collection(id) => format!(
-                "SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?pg {{ ?rg <http://purl.org/dc/terms/isPartOf> ?c }} \
-                 FILTER(STRENDS(STR(?c), \"/collection/{}\")) \
-                 {{ GRAPH ?rg {{ ?s ?p ?o }} BIND(?rg AS ?g) }} UNION \
-                 {{ GRAPH ?pg {{ ?s ?p ?o }} BIND(?pg AS ?g) }} }}",
-                id.replace(['"', '\\'], "")
-            ),
+            Selection::Graph(g) => vec![g.clone()],
+            Selection::Collection(id) => store.collection_graphs_by_id(id)?,
         };
-        let quads = store.select_quads(&query)?;
         let mut w = GraphWriter::new(args.format, out)?;
-        for q in &quads {
-            w.write_quad(q.as_ref())?;
+        let mut failed = None;
+        store.quads_of_graphs(&graphs, |q| {
+            if failed.is_none() {
+                failed = w.write_quad(q.as_ref()).err();
+            }
+        })?;
+        if let Some(e) = failed {
+            return Err(e.into());
         }
         w.finish()?.flush()?;
         return Ok(true);

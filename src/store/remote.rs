@@ -37,6 +37,13 @@ pub const USER_VAR: &str = "CROSSWALK_REMOTE_USER";
 /// The environment variable holding the remote store's password.
 pub const PASSWORD_VAR: &str = "CROSSWALK_REMOTE_PASSWORD";
 
+/// Rows per page of a SELECT that may be long (see `RemoteStore::select_csv_paged`): the most
+/// that Virtuoso sorts for an `ORDER BY … LIMIT` by default (`MaxSortedTopRows`).
+const PAGE_ROWS: usize = 10_000;
+
+/// Graphs per query when their quads are read (a record's two graphs hold a few hundred quads).
+const GRAPHS_PER_QUERY: usize = 200;
+
 /// Where a remote store is and how to talk to it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RemoteConfig {
@@ -278,17 +285,8 @@ impl RemoteStore {
     /// Every quad in named graphs whose IRI starts with `prefix` (all when empty), as
     /// [`super::canonical_lines`] gives them: for comparing with the embedded store.
     pub fn canonical_nquads(&self, prefix: &str) -> Result<Vec<String>, RemoteError> {
-        let filter = if prefix.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "FILTER(STRSTARTS(STR(?g), \"{}\"))",
-                prefix.replace('"', "")
-            )
-        };
-        let quads = self.select_quads(&format!(
-            "SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {filter} }}"
-        ))?;
+        let mut quads = Vec::new();
+        self.quads_of_graphs(&self.graphs(prefix)?, |q| quads.push(q))?;
         Ok(super::canonical_lines(quads))
     }
 
@@ -326,6 +324,122 @@ impl RemoteStore {
             row(&cells);
         }
         Ok(())
+    }
+
+    /// Streams the rows of `SELECT {vars} WHERE { pattern }` (`vars` starts with `?g`) page by
+    /// page in order of `?g`: servers cap the rows of one answer (Virtuoso at 2^20, without
+    /// saying so), which a collection's states or a dump's graphs exceed. A page that comes
+    /// back full ends at a graph whose rows may go on in the next page, so its rows are asked
+    /// again there; one graph's rows must fit in a page.
+    fn select_csv_paged(
+        &self,
+        vars: &str,
+        pattern: &str,
+        mut row: impl FnMut(&[&str]),
+    ) -> Result<(), RemoteError> {
+        let mut from: Option<String> = None;
+        loop {
+            let filter = match &from {
+                Some(g) => format!(" FILTER(STR(?g) >= \"{}\")", g.replace(['"', '\\'], "")),
+                None => String::new(),
+            };
+            let query = format!(
+                "SELECT {vars} WHERE {{ {pattern}{filter} }} ORDER BY STR(?g) LIMIT {PAGE_ROWS}"
+            );
+            let mut page: Vec<Vec<String>> = Vec::new();
+            self.select_csv(&query, |cells| {
+                page.push(cells.iter().map(|c| c.to_string()).collect())
+            })?;
+            let full = page.len() >= PAGE_ROWS;
+            let last = page
+                .last()
+                .and_then(|r| r.first())
+                .cloned()
+                .unwrap_or_default();
+            if full && from.as_deref() == Some(last.as_str()) {
+                return Err(RemoteError::bad(
+                    &self.client.config.query,
+                    format!("graph {last} has more than {PAGE_ROWS} rows"),
+                ));
+            }
+            for r in &page {
+                if !full || r.first() != Some(&last) {
+                    row(&r.iter().map(String::as_str).collect::<Vec<_>>());
+                }
+            }
+            if !full {
+                return Ok(());
+            }
+            from = Some(last);
+        }
+    }
+
+    /// The quads of `graphs`, asked [`GRAPHS_PER_QUERY`] graphs at a time, handed to `each`.
+    pub fn quads_of_graphs(
+        &self,
+        graphs: &[NamedNode],
+        mut each: impl FnMut(Quad),
+    ) -> Result<(), RemoteError> {
+        for chunk in graphs.chunks(GRAPHS_PER_QUERY) {
+            let values: Vec<String> = chunk.iter().map(ToString::to_string).collect();
+            let quads = self.select_quads(&format!(
+                "SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {} }} GRAPH ?g {{ ?s ?p ?o }} }}",
+                values.join(" ")
+            ))?;
+            quads.into_iter().for_each(&mut each);
+        }
+        Ok(())
+    }
+
+    /// The record graphs and provenance graphs of the collection with id `id` (its IRI ends in
+    /// `/collection/{id}`), in order of the record graphs.
+    pub fn collection_graphs_by_id(&self, id: &str) -> Result<Vec<NamedNode>, RemoteError> {
+        let rows = self.iri_rows_paged(
+            "?g ?p",
+            &format!(
+                "GRAPH ?p {{ ?g <{dc}isPartOf> ?c }} FILTER(STRENDS(STR(?c), \"/collection/{}\"))",
+                id.replace(['"', '\\'], ""),
+                dc = ns::DCTERMS
+            ),
+        )?;
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// The named graphs whose IRI starts with `prefix` (all when empty), in IRI order.
+    pub fn graphs(&self, prefix: &str) -> Result<Vec<NamedNode>, RemoteError> {
+        let filter = if prefix.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " FILTER(STRSTARTS(STR(?g), \"{}\"))",
+                prefix.replace(['"', '\\'], "")
+            )
+        };
+        let rows =
+            self.iri_rows_paged("DISTINCT ?g", &format!("GRAPH ?g {{ ?s ?p ?o }}{filter}"))?;
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// The rows of a paged SELECT ([`RemoteStore::select_csv_paged`]) whose every cell is an IRI.
+    fn iri_rows_paged(
+        &self,
+        vars: &str,
+        pattern: &str,
+    ) -> Result<Vec<Vec<NamedNode>>, RemoteError> {
+        let (mut out, mut bad) = (Vec::new(), None);
+        self.select_csv_paged(vars, pattern, |row| {
+            match row.iter().map(|c| NamedNode::new(*c)).collect() {
+                Ok(iris) => out.push(iris),
+                Err(_) => bad = Some(row.join(",")),
+            }
+        })?;
+        match bad {
+            Some(row) => Err(RemoteError::bad(
+                &self.client.config.query,
+                format!("not IRIs: {row}"),
+            )),
+            None => Ok(out),
+        }
     }
 
     fn put_graph(&self, graph: &NamedNode, quads: &[&Quad]) -> Result<(), RemoteError> {
@@ -671,10 +785,11 @@ impl RecordStore for RemoteStore {
         keep: &dyn Fn(&str) -> bool,
     ) -> Result<Option<HashMap<String, RecordState>>, StoreError> {
         let mut out = HashMap::new();
-        self.select_csv(
+        self.select_csv_paged(
+            "?g ?c ?f",
             &format!(
-                "SELECT ?g ?c ?f WHERE {{ GRAPH ?p {{ ?g <{dc}isPartOf> {collection} ; \
-                 <{cw}checksum> ?c . OPTIONAL {{ ?g <{cw}fingerprint> ?f }} }} }}",
+                "GRAPH ?p {{ ?g <{dc}isPartOf> {collection} ; \
+                 <{cw}checksum> ?c . OPTIONAL {{ ?g <{cw}fingerprint> ?f }} }}",
                 dc = ns::DCTERMS,
                 cw = ns::CW
             ),
@@ -697,27 +812,21 @@ impl RecordStore for RemoteStore {
         &self,
         collection: NamedNodeRef<'_>,
     ) -> Result<Vec<(NamedNode, NamedNode)>, StoreError> {
-        let url = self.client.config.query.clone();
-        let mut out = Vec::new();
-        let mut bad = None;
-        self.select_csv(
+        let rows = self.iri_rows_paged(
+            "?g ?p",
             &format!(
-                "SELECT ?g ?p WHERE {{ GRAPH ?p {{ ?g <{dc}isPartOf> {collection} ; a <{cw}RecordGraph> }} }}",
+                "GRAPH ?p {{ ?g <{dc}isPartOf> {collection} ; a <{cw}RecordGraph> }}",
                 dc = ns::DCTERMS,
                 cw = ns::CW
             ),
-            |row| match (
-                NamedNode::new(row[0]),
-                row.get(1).map(|p| NamedNode::new(*p)),
-            ) {
-                (Ok(g), Some(Ok(p))) => out.push((g, p)),
-                _ => bad = Some(row.join(",")),
-            },
         )?;
-        if let Some(row) = bad {
-            return Err(RemoteError::bad(&url, format!("not two IRIs: {row}")).into());
-        }
-        Ok(out)
+        let url = &self.client.config.query;
+        rows.into_iter()
+            .map(|row| match <[NamedNode; 2]>::try_from(row) {
+                Ok([g, p]) => Ok((g, p)),
+                Err(row) => Err(RemoteError::bad(url, format!("not two IRIs: {row:?}")).into()),
+            })
+            .collect()
     }
 
     fn set_graph(&self, graph: NamedNodeRef<'_>, quads: &[Quad]) -> Result<bool, StoreError> {
