@@ -207,13 +207,11 @@ pub struct RecordBuf {
     tags: TagBits,
 }
 
-/// The numeric tags (`000`–`999`) a record holds, one bit each, so that a selector can pass over
-/// a record without the tags it asks for instead of scanning its fields, and its fields by tag,
-/// so that a selector of one tag goes straight to its fields; `other` when the record also holds
-/// a tag that is not three digits (then every field has to be looked at).
+/// A record's fields by numeric tag (`000`–`999`), so that a selector of one tag goes straight
+/// to its fields (and passes over a record without them); `other` when the record also holds a
+/// tag that is not three digits (then every field has to be looked at).
 #[derive(Clone, Default)]
 struct TagBits {
-    bits: [u64; 16],
     /// `(tag, field index)`, sorted by tag, fields of one tag in record order.
     by_tag: Vec<(u16, u32)>,
     other: bool,
@@ -223,7 +221,6 @@ impl TagBits {
     fn add(&mut self, tag: Tag, index: usize) {
         match numeric_tag(tag.as_bytes()) {
             Some(n) => {
-                self.bits[usize::from(n / 64)] |= 1 << (n % 64);
                 // Fields mostly come in tag order: this is mostly a push.
                 let at = self.by_tag.partition_point(|&(t, _)| t <= n);
                 self.by_tag.insert(at, (n, index as u32));
@@ -233,14 +230,13 @@ impl TagBits {
     }
 
     fn clear(&mut self) {
-        self.bits = [0; 16];
         self.by_tag.clear();
         self.other = false;
     }
 }
 
 /// `245` → 245; `None` unless all three bytes are ASCII digits.
-pub(crate) fn numeric_tag(tag: &[u8; 3]) -> Option<u16> {
+fn numeric_tag(tag: &[u8; 3]) -> Option<u16> {
     tag.iter().try_fold(0u16, |n, b| {
         b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0'))
     })
@@ -397,25 +393,6 @@ impl RecordBuf {
         let len = all[start..].partition_point(|&(t, _)| t <= hi);
         let run = &all[start..start + len];
         (lo == hi || run.windows(2).all(|w| w[0].1 < w[1].1)).then_some(run)
-    }
-
-    /// False when no field can have a tag within `lo..=hi` (numeric tags): true when one has,
-    /// and whenever the record holds a tag that is not numeric.
-    pub(crate) fn may_hold_tags(&self, lo: u16, hi: u16) -> bool {
-        if self.tags.other {
-            return true;
-        }
-        let (lo, hi) = (usize::from(lo), usize::from(hi.min(999)));
-        (lo / 64..=hi / 64).any(|w| {
-            let mut bits = self.tags.bits[w];
-            if w == lo / 64 {
-                bits &= u64::MAX << (lo % 64);
-            }
-            if w == hi / 64 {
-                bits &= u64::MAX >> (63 - hi % 64);
-            }
-            bits != 0
-        })
     }
 
     /// The raw bytes the record was read from (empty for records built in code).
@@ -625,7 +602,10 @@ mod tests {
     #[test]
     fn tags_held() {
         let mut rec = RecordBuf::new();
-        assert!(!rec.may_hold_tags(0, 999));
+        // No field with a tag in the range: an empty list (nothing to scan).
+        let holds =
+            |rec: &RecordBuf, lo, hi| rec.fields_tagged(lo, hi).is_none_or(|f| !f.is_empty());
+        assert!(!holds(&rec, 0, 999));
         rec.push_control_field(Tag::parse("001").unwrap(), "x");
         rec.push_data_field(Tag::parse("650").unwrap(), ' ', '0');
         rec.push_data_field(Tag::parse("999").unwrap(), ' ', ' ');
@@ -639,7 +619,7 @@ mod tests {
             (0, 999, true),
             (63, 64, false),
         ] {
-            assert_eq!(rec.may_hold_tags(lo, hi), held, "{lo}-{hi}");
+            assert_eq!(holds(&rec, lo, hi), held, "{lo}-{hi}");
         }
         rec.push_data_field(Tag::parse("650").unwrap(), ' ', '7');
         rec.push_data_field(Tag::parse("100").unwrap(), '1', ' ');
@@ -660,12 +640,12 @@ mod tests {
         assert_eq!(tagged(0, 199), Some(vec![0, 4]));
         rec.push_data_field(Tag::parse("CAT").unwrap(), ' ', ' ');
         assert!(
-            rec.may_hold_tags(2, 649),
+            holds(&rec, 2, 649),
             "a letter tag: every field is looked at"
         );
         assert_eq!(rec.fields_tagged(650, 650), None);
         rec.clear_fields();
-        assert!(!rec.may_hold_tags(0, 999));
+        assert!(!holds(&rec, 0, 999));
     }
 
     #[test]

@@ -132,12 +132,9 @@ fn each_field(
     f: &mut dyn FnMut(usize) -> Flow,
 ) -> Flow {
     if let (None, Some((lo, hi))) = (only, tag.numeric_range()) {
-        if !rec.may_hold_tags(lo, hi) {
-            return Flow::Continue(()); // no field with such a tag: nothing to scan
-        }
         if let Some(tagged) = rec.fields_tagged(lo, hi) {
             // The tag's fields (or the range's, when in record order), without a look at the
-            // others.
+            // others; none at all when the record has no such tag.
             let span = match index {
                 None => None,
                 Some(r) => match index_span(r, || tagged.len()) {
