@@ -1193,7 +1193,7 @@ impl<T> Default for Recent<T> {
 
 impl<T> Recent<T> {
     fn get(&self, key: &str) -> Option<Arc<T>> {
-        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = lock(&self.map);
         let (clock, map) = &mut *guard;
         *clock += 1;
         let entry = map.get_mut(key)?;
@@ -1216,7 +1216,7 @@ impl<T> Recent<T> {
     }
 
     fn put(&self, key: &str, value: Arc<T>) {
-        let mut guard = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let mut guard = lock(&self.map);
         let (clock, map) = &mut *guard;
         *clock += 1;
         if map.len() >= KEPT && !map.contains_key(key) {
