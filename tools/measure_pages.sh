@@ -69,7 +69,7 @@ measure() {
     size=$(sed -n 's/.* size \([0-9]*\)$/\1/p' <<<"$out")
     if [ "$i" = 0 ]; then
       first=$dur
-      grep -q 'that link here is being made' "$body" && first="$first*"
+      grep -q 'that link here is being made\|are being counted' "$body" && first="$first*"
     else
       server+=("$dur")
       total+=("$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1000 }')")
@@ -117,7 +117,7 @@ for more in ${MORE_SUBJECTS:-}; do
   # Its number of pages once its list is made (the first requests may answer without it).
   for _ in $(seq 1 600); do
     curl -s -o "$body" "$base/resource?iri=$m"
-    grep -q 'that link here is being made' "$body" || break
+    grep -q 'that link here is being made\|are being counted' "$body" || break
     sleep 0.1
   done
   mn=$(pages); mn=${mn:-1}

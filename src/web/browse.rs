@@ -17,8 +17,8 @@
 //! opened read-only), so that any page of the list, the first or the last, costs only the 25
 //! items shown: their types, date and title, and the labels. A list not kept is made in a
 //! thread of its own, which the request waits for at most [`LIST_WAIT`]: past that, the page
-//! says that the list is being made, with no count or facet that is not final, and a later
-//! request finds it kept.
+//! shows its items from a scan that stops after them (the list's order), with no count or facet
+//! that is not final, and a later request finds the list kept.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -44,7 +44,7 @@ pub const COUNT_CAP: usize = 20_000;
 const PAGE_SIZE: usize = 25;
 /// How long a request waits for the list of a resource page being made (in a thread of its own)
 /// before it answers without the list; the list is kept when made, for the next request.
-pub(crate) const LIST_WAIT: Duration = Duration::from_millis(200);
+pub(crate) const LIST_WAIT: Duration = Duration::from_millis(100);
 /// Lists made in threads of their own at once, at the most.
 const MAKERS: usize = 4;
 /// Bridging concepts (headings as written) followed at the most.
@@ -1251,18 +1251,9 @@ fn across(
         filters: &filters,
     };
     let Some(summary) = summary_by_deadline(ask, listing)? else {
-        // A list not made yet (a large one, or a busy server): said, with no figures that are
-        // not final.
-        let _ = write!(
-            out,
-            "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">{}</h2>\
-             <p class=\"count\" role=\"status\">{} <a href=\"{}\">{}</a></p></section>",
-            ask.tr("Across institutions"),
-            ask.tr("The list of the items that link here is being made."),
-            esc(&href(iri, &filters, page)),
-            ask.tr("Reload the page to see it.")
-        );
-        return Ok(());
+        // A list not made yet (a large one, or a busy server): this page's items from a scan
+        // that stops after them, with no figure that is not final.
+        return first_items(ask, listing, page, labels, out);
     };
     let Summary {
         items,
@@ -1361,12 +1352,34 @@ fn across(
 
     // One page of items.
     let mut shown: Vec<Item> = items.iter().skip(skip).take(PAGE_SIZE).cloned().collect();
-    for item in &mut shown {
+    items_table(ask, &mut shown, labels, out);
+    let pages = total.div_ceil(PAGE_SIZE).max(1);
+    pager(
+        ask,
+        &href_to(iri, &filters),
+        page,
+        Some((pages, more)),
+        page < pages,
+        out,
+    );
+    let _ = write!(
+        out,
+        "<p class=\"note\">The same list in SPARQL: <a href=\"/workbench?query={}\">open in the \
+         workbench</a>.</p></div></div></section>",
+        url_encode(&same_in_sparql(iri, kind))
+    );
+    Ok(())
+}
+
+/// The table of the items `shown` (their types, date and title read here).
+fn items_table(ask: &Ask<'_>, shown: &mut [Item], labels: &mut Labels, out: &mut String) {
+    let store = ask.site.store();
+    for item in shown.iter_mut() {
         describe_item(ask.site, item);
     }
     let title_p = nn("http://purl.org/dc/terms/title");
     let mut titles: HashMap<String, String> = HashMap::new();
-    for item in &shown {
+    for item in shown.iter() {
         let graph = GraphNameRef::NamedNode(nn(&item.graph));
         if let Some(Term::Literal(l)) = store
             .quads_for_pattern(Some(nn(&item.iri).into()), Some(title_p), None, Some(graph))
@@ -1398,7 +1411,7 @@ fn across(
         let _ = write!(out, "<th scope=\"col\">{}</th>", ask.tr(column));
     }
     out.push_str("</tr></thead><tbody>");
-    for item in &shown {
+    for item in shown.iter() {
         let title = titles
             .get(item.iri.as_str())
             .cloned()
@@ -1424,45 +1437,116 @@ fn across(
         );
     }
     out.push_str("</tbody></table></div>");
-    let pages = total.div_ceil(PAGE_SIZE).max(1);
-    if pages > 1 {
+}
+
+/// The pager of a list: "Page N of M" when the list's length is known (`last`: the number of
+/// pages, and whether the scan stopped before the end), else "Page N"; links to the page before
+/// and, when `has_next`, after (`href(page)` is a page's address).
+fn pager(
+    ask: &Ask<'_>,
+    href: &dyn Fn(usize) -> String,
+    page: usize,
+    last: Option<(usize, bool)>,
+    has_next: bool,
+    out: &mut String,
+) {
+    if page == 1 && !has_next {
+        return;
+    }
+    let _ = write!(
+        out,
+        "<nav class=\"pager\" aria-label=\"{}\"><ul>",
+        ask.tr("Item pages")
+    );
+    if page > 1 {
         let _ = write!(
             out,
-            "<nav class=\"pager\" aria-label=\"{}\"><ul>",
-            ask.tr("Item pages")
+            "<li><a rel=\"prev\" href=\"{}\">{}</a></li>",
+            esc(&href(page - 1)),
+            ask.tr("Previous page")
         );
-        if page > 1 {
-            let _ = write!(
-                out,
-                "<li><a rel=\"prev\" href=\"{}\">{}</a></li>",
-                esc(&href(iri, &filters, page - 1)),
-                ask.tr("Previous page")
-            );
-        }
+    }
+    let _ = write!(out, "<li aria-current=\"page\">{} {page}", ask.tr("Page"));
+    if let Some((pages, more)) = last {
         let _ = write!(
             out,
-            "<li aria-current=\"page\">{} {page} {} {}{}</li>",
-            ask.tr("Page"),
+            " {} {}{}",
             ask.tr("of"),
             group(pages as i64),
             if more { "+" } else { "" }
         );
-        if page < pages {
-            let _ = write!(
-                out,
-                "<li><a rel=\"next\" href=\"{}\">{}</a></li>",
-                esc(&href(iri, &filters, page + 1)),
-                ask.tr("Next page")
-            );
-        }
-        out.push_str("</ul></nav>");
     }
+    out.push_str("</li>");
+    if has_next {
+        let _ = write!(
+            out,
+            "<li><a rel=\"next\" href=\"{}\">{}</a></li>",
+            esc(&href(page + 1)),
+            ask.tr("Next page")
+        );
+    }
+    out.push_str("</ul></nav>");
+}
+
+/// Page addresses of the list of `iri` with `filters`.
+fn href_to<'a>(iri: &'a str, filters: &'a [(&str, &str)]) -> impl Fn(usize) -> String + 'a {
+    move |page| href(iri, filters, page)
+}
+
+/// Items scanned at the most for a page of a list not made yet: deeper pages wait for the list.
+const FIRST_SCAN: usize = 500;
+
+/// A page of a list not made yet: its items from a scan that stops after them, in the order of
+/// the list (the same index scan), filtered like it; no count and no facets, which the list
+/// being made (in a thread of its own) will give the next request.
+fn first_items(
+    ask: &Ask<'_>,
+    listing: Listing<'_>,
+    page: usize,
+    labels: &mut Labels,
+    out: &mut String,
+) -> Result<(), Failure> {
+    let (iri, filters) = (listing.iri, listing.filters);
+    let skip = (page - 1) * PAGE_SIZE;
     let _ = write!(
         out,
-        "<p class=\"note\">The same list in SPARQL: <a href=\"/workbench?query={}\">open in the \
-         workbench</a>.</p></div></div></section>",
-        url_encode(&same_in_sparql(iri, kind))
+        "<section aria-labelledby=\"across-h\" class=\"across\"><h2 id=\"across-h\">{}</h2>",
+        ask.tr("Across institutions")
     );
+    let reload = format!(
+        "<a href=\"{}\">{}</a>",
+        esc(&href(iri, filters, page)),
+        ask.tr("Reload the page to see it.")
+    );
+    if skip + PAGE_SIZE > FIRST_SCAN {
+        let _ = write!(
+            out,
+            "<p class=\"count\" role=\"status\">{} {reload}</p></section>",
+            ask.tr("The list of the items that link here is being made.")
+        );
+        return Ok(());
+    }
+    // Unfiltered, the scan stops one item after this page; filtered, it reads the first
+    // FIRST_SCAN items and keeps those that pass.
+    let scan = if filters.is_empty() {
+        skip + PAGE_SIZE + 1
+    } else {
+        FIRST_SCAN
+    };
+    let (mut found, _) = find_items(ask, iri, listing.kind, listing.bridges, scan)?;
+    if !filters.is_empty() {
+        found.retain_mut(|item| passes(ask.site, item, filters));
+    }
+    let has_next = found.len() > skip + PAGE_SIZE;
+    let mut shown: Vec<Item> = found.into_iter().skip(skip).take(PAGE_SIZE).collect();
+    let _ = write!(
+        out,
+        "<p class=\"count\" role=\"status\">{} {reload}</p>",
+        ask.tr("The items are being counted and their facets made; here are the first.")
+    );
+    items_table(ask, &mut shown, labels, out);
+    pager(ask, &href_to(iri, filters), page, None, has_next, out);
+    out.push_str("</div></section>");
     Ok(())
 }
 
@@ -1517,6 +1601,102 @@ mod tests {
         kept.made("k", &making, Ok(Arc::new(summary)));
         assert!(matches!(making.wait(Instant::now()), Some(Ok(_))));
         assert_eq!(kept.making("k").1, Some(true), "made: no longer being made");
+    }
+
+    /// A store of `n` items about one concept, each in its record graph of collection `books`.
+    fn site_with_items(n: usize) -> super::super::Site {
+        use oxigraph::model::{Literal, Quad};
+        let store = oxigraph::store::Store::new().unwrap();
+        let g = |s: &str| NamedNode::new(format!("http://e/{s}")).unwrap();
+        let consortium = g("graph/consortium");
+        store
+            .insert(&Quad::new(
+                g("crosswalk/marc"),
+                nn(RDF_TYPE),
+                NamedNode::new("https://w3id.org/crosswalk/vocab#Crosswalk").unwrap(),
+                consortium,
+            ))
+            .unwrap();
+        for i in 0..n {
+            let (item, graph) = (g(&format!("item/{i}")), g(&format!("graph/books/{i}")));
+            let subject = nn("http://purl.org/dc/terms/subject");
+            store
+                .insert(&Quad::new(
+                    item.clone(),
+                    subject,
+                    g("concept/x"),
+                    graph.clone(),
+                ))
+                .unwrap();
+            let title = nn("http://purl.org/dc/terms/title");
+            let literal = Literal::new_simple_literal(format!("Item {i}"));
+            store
+                .insert(&Quad::new(item, title, literal, graph))
+                .unwrap();
+        }
+        super::super::Site::new(store, Default::default()).unwrap()
+    }
+
+    /// The item links of a rendered list, in order.
+    fn item_links(html: &str) -> Vec<String> {
+        html.split("<tr><td><a href=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next().map(str::to_string))
+            .collect()
+    }
+
+    #[test]
+    fn a_list_not_made_yet_shows_its_first_items_in_its_order() {
+        let site = site_with_items(60);
+        let ask = Ask {
+            params: Vec::new(),
+            langs: vec!["en".into()],
+            ui: super::super::i18n::Ui::En,
+            site: &site,
+            deadline: None,
+        };
+        let listing = Listing {
+            iri: "http://e/concept/x",
+            kind: "Concept",
+            bridges: &[],
+            filters: &[],
+        };
+        let made = kept_summary(&ask, listing).unwrap();
+        assert_eq!(made.total, 60);
+        let mut pages = Vec::new();
+        for page in 1..=3 {
+            let mut out = String::new();
+            first_items(&ask, listing, page, &mut Labels::default(), &mut out).unwrap();
+            assert!(out.contains("are being counted"), "{out}");
+            assert_eq!(out.contains("rel=\"next\""), page < 3, "page {page}: {out}");
+            assert_eq!(out.contains("rel=\"prev\""), page > 1, "page {page}: {out}");
+            assert!(
+                !out.contains(" of "),
+                "no page count before the list is made: {out}"
+            );
+            pages.extend(item_links(&out));
+        }
+        let expected: Vec<String> = made.items.iter().map(|i| resource_href(&i.iri)).collect();
+        assert_eq!(
+            pages, expected,
+            "the same items in the same order as the made list"
+        );
+        // Filtered: the items that pass, from the first scan.
+        let filters = [("coll", "http://e/collection/other")];
+        let mut out = String::new();
+        let filtered = Listing {
+            filters: &filters,
+            ..listing
+        };
+        first_items(&ask, filtered, 1, &mut Labels::default(), &mut out).unwrap();
+        assert!(item_links(&out).is_empty(), "{out}");
+        // Past the first scan: said to be made, with no items.
+        let mut out = String::new();
+        first_items(&ask, listing, 40, &mut Labels::default(), &mut out).unwrap();
+        assert!(
+            out.contains("is being made") && item_links(&out).is_empty(),
+            "{out}"
+        );
     }
 
     #[test]

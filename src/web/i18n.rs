@@ -304,6 +304,11 @@ const MESSAGES: &[[&str; 3]] = &[
         "La liste des objets qui renvoient ici est en cours de création.",
     ],
     [
+        "The items are being counted and their facets made; here are the first.",
+        "Die Objekte werden gezählt und ihre Facetten erstellt; hier die ersten.",
+        "Les objets sont en cours de décompte et leurs facettes en préparation ; voici les premiers.",
+    ],
+    [
         "Reload the page to see it.",
         "Laden Sie die Seite neu, um sie zu sehen.",
         "Rechargez la page pour la voir.",
