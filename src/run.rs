@@ -106,7 +106,7 @@ impl Default for RunOptions {
             progress: false,
             collections: Vec::new(),
             reports: None,
-            records_per_commit: 50_000,
+            records_per_commit: crate::store::DEFAULT_RECORDS_PER_COMMIT,
             shard: None,
         }
     }

@@ -450,6 +450,12 @@ fn triple_line(s: oxrdf::NamedOrBlankNodeRef<'_>, p: NamedNodeRef<'_>, o: TermRe
     format!("{s} {p} {o}")
 }
 
+/// New records per bulk-loader commit unless told otherwise: a million. Each commit ingests files
+/// whose keys overlap everything stored before, which RocksDB then compacts, so fewer commits
+/// load faster (1,000,000 generated records: 683 s in one commit); a killed run loses at most
+/// this many records' work.
+pub const DEFAULT_RECORDS_PER_COMMIT: usize = 1_000_000;
+
 /// One record's two graphs and everything they hold: the mapping output in `graph`, its
 /// provenance in `provenance` (each quad names its graph).
 #[derive(Debug, Clone)]
@@ -496,7 +502,7 @@ impl<'a> StoreWriter<'a> {
             replace: Vec::new(),
             remove: Vec::new(),
             replace_quads: 0,
-            records_per_commit: 50_000,
+            records_per_commit: DEFAULT_RECORDS_PER_COMMIT,
             records_per_transaction: 1_000,
             bulk_batch: 200_000,
             bulk_memory_mb: 512,
@@ -505,8 +511,8 @@ impl<'a> StoreWriter<'a> {
         }
     }
 
-    /// How many new records one bulk-loader commit holds (default 50,000): the work a killed run
-    /// loses at most.
+    /// How many new records one bulk-loader commit holds (default
+    /// [`DEFAULT_RECORDS_PER_COMMIT`]): the work a killed run loses at most.
     pub fn records_per_commit(mut self, n: usize) -> Self {
         self.records_per_commit = n.max(1);
         self

@@ -56,8 +56,9 @@ pub struct RunArgs {
     /// The number of shards `--plan` divides into when `--shard` is not given.
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub shards: u64,
-    /// New records per store commit: the most a killed run has to redo.
-    #[arg(long, default_value_t = 50_000, hide = true)]
+    /// New records per store commit: the most a killed run has to redo. Fewer commits load
+    /// faster (each one makes RocksDB compact what is already stored).
+    #[arg(long, default_value_t = crosswalk::store::DEFAULT_RECORDS_PER_COMMIT, value_name = "N")]
     pub records_per_commit: usize,
 }
 
