@@ -1,9 +1,11 @@
 //! Applying a compiled mapping to one record: resources, their IRIs, links and rules.
 
-use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, Triple};
+use oxrdf::vocab::{rdf::TYPE as RDF_TYPE, xsd};
+use oxrdf::{Literal, LiteralRef, NamedNode, NamedNodeRef, TermRef, Triple, TripleRef};
 use unicode_normalization::UnicodeNormalization;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use super::compile::{Condition, Fnv, LangFrom, Mapping, Object, Piece, Rule, Source, Template};
@@ -13,7 +15,6 @@ use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
 
-const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
 const CW: &str = "https://w3id.org/crosswalk/vocab#";
 const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
 const OWL: &str = "http://www.w3.org/2002/07/owl#";
@@ -97,11 +98,13 @@ pub struct RecordOutput {
     /// Set by [`RecordOutput::without_reconciliations`]: `reconciliations` stays empty.
     skip_reconciliations: bool,
     /// Hashes of the triples so far, for removing duplicates.
-    seen: std::collections::HashSet<u64, std::hash::BuildHasherDefault<SameHasher>>,
+    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
     /// What `reconcile` transforms gave for values seen in earlier records.
     reconciled: ReconcileCache,
     /// IRIs made from values (`iri = "{value}"`) already found valid in earlier records.
-    valid_iris: std::collections::HashSet<String>,
+    valid_iris: HashSet<String>,
+    /// Language tags already checked.
+    languages: LanguageTags,
 }
 
 /// At most this many IRIs in [`RecordOutput`]'s `valid_iris`; it starts over when full.
@@ -190,8 +193,25 @@ impl<R: Selectable> Mapping<R> {
 
     /// Like [`Mapping::apply`], reusing `out`'s buffers.
     pub fn apply_into(&self, record: &R, ctx: &RecordContext, out: &mut RecordOutput) {
-        out.triples.clear();
-        out.seen.clear();
+        let mut triples = Collect {
+            triples: std::mem::take(&mut out.triples),
+            seen: std::mem::take(&mut out.seen),
+        };
+        self.apply_with(record, ctx, out, &mut triples);
+        out.triples = triples.triples;
+        out.seen = triples.seen;
+    }
+
+    /// Like [`Mapping::apply_into`], but the triples go to `sink` as they are made (in rule
+    /// order, duplicates included: the sink drops them) instead of `out.triples`, which is left
+    /// as it is.
+    pub fn apply_with(
+        &self,
+        record: &R,
+        ctx: &RecordContext,
+        out: &mut RecordOutput,
+        sink: &mut impl TripleSink,
+    ) {
         out.diagnostics.clear();
         out.selected.clear();
         out.reconciliations.clear();
@@ -200,6 +220,7 @@ impl<R: Selectable> Mapping<R> {
             Some(id) if !id.trim().is_empty() => id.trim().to_string(),
             _ => ctx.fallback_id.clone(),
         };
+        sink.start(&out.record_id);
         // First every resource's instances (so that links and `resource` objects can point at
         // instances of any block), then their triples.
         let mut instances: Vec<Vec<(Scope, NamedNode)>> = Vec::with_capacity(self.resources.len());
@@ -232,8 +253,9 @@ impl<R: Selectable> Mapping<R> {
                     continue; // nothing to name it by: no instance
                 }
                 let at = (ctx, out.record_id.as_str(), key.as_str());
-                match self.expand(&res.iri, record, at, None, &mut out.valid_iris) {
-                    Ok(iri) => list.push((scope, iri)),
+                let mut iri = String::new();
+                match self.expand(&res.iri, record, at, None, &mut out.valid_iris, &mut iri) {
+                    Ok(()) => list.push((scope, NamedNode::new_unchecked(iri))),
                     Err(e) => {
                         out.diagnostics
                             .push(self.diagnostic(ctx, &out.record_id, &res.name, e))
@@ -251,11 +273,10 @@ impl<R: Selectable> Mapping<R> {
 
         for (ri, res) in self.resources.iter().enumerate() {
             for (scope, iri) in &instances[ri] {
-                let subject = NamedOrBlankNode::from(iri.clone());
+                let subject = iri.as_ref();
                 for t in &res.types {
-                    push(
-                        out,
-                        Triple::new(subject.clone(), rdf_type(), t.clone()),
+                    sink.triple(
+                        TripleRef::new(subject, RDF_TYPE, t),
                         Provenance::Type { resource: ri },
                     );
                 }
@@ -265,28 +286,20 @@ impl<R: Selectable> Mapping<R> {
                             continue;
                         }
                     }
-                    let from: Vec<NamedNode> = instances[link.from]
-                        .iter()
-                        .map(|(_, n)| n.clone())
-                        .collect();
-                    for f in from {
-                        let prov = Provenance::Link {
-                            resource: ri,
-                            link: li,
-                        };
-                        push(
-                            out,
-                            Triple::new(f.clone(), link.predicate.clone(), iri.clone()),
-                            prov,
-                        );
+                    let prov = Provenance::Link {
+                        resource: ri,
+                        link: li,
+                    };
+                    for (_, from) in &instances[link.from] {
+                        sink.triple(TripleRef::new(from, &link.predicate, subject), prov);
                         if let Some(inv) = &link.inverse {
-                            push(out, Triple::new(iri.clone(), inv.clone(), f), prov);
+                            sink.triple(TripleRef::new(subject, inv, from), prov);
                         }
                     }
                 }
                 for (rule_i, rule) in res.rules.iter().enumerate() {
                     self.apply_rule(
-                        record, ctx, &instances, ri, rule_i, rule, *scope, &subject, out,
+                        record, ctx, &instances, ri, rule_i, rule, *scope, subject, out, sink,
                     );
                 }
             }
@@ -303,8 +316,9 @@ impl<R: Selectable> Mapping<R> {
         rule_i: usize,
         rule: &Rule<R::Selector>,
         scope: Scope,
-        subject: &NamedOrBlankNode,
+        subject: NamedNodeRef<'_>,
         out: &mut RecordOutput,
+        sink: &mut impl TripleSink,
     ) {
         if let Some(c) = &rule.when {
             if !self.holds(record, c, scope, &mut out.selected) {
@@ -437,7 +451,8 @@ impl<R: Selectable> Mapping<R> {
         }
         // Computed language tags, one per field / element the values come from.
         let mut computed: Vec<(Option<Scope>, Option<String>)> = Vec::new();
-        for mut f in flows {
+        let mut iri = String::new();
+        for f in flows {
             let computed_lang = match &rule.lang_from {
                 Some(lf) if f.out.tag == Tag::None => {
                     let at = f.origin.map(|(s, _)| s);
@@ -466,32 +481,37 @@ impl<R: Selectable> Mapping<R> {
                 rule: rule_i,
                 origin: f.origin,
             };
-            let object: Term = match &rule.object {
+            let predicate = rule.predicate.as_ref();
+            let object: TermRef<'_> = match &rule.object {
                 Object::Literal { datatype, lang } => {
-                    // The value's own string, trimmed where it is, becomes the literal's.
-                    let value = trim_in_place(std::mem::take(&mut f.out.value));
+                    let value = f.out.value.trim();
                     if value.is_empty() {
                         continue;
                     }
-                    match (&f.out.tag, datatype, lang) {
+                    let lang = match (&f.out.tag, datatype, lang) {
                         (Tag::Datatype(d), _, _) => {
-                            Literal::new_typed_literal(value, NamedNode::new_unchecked(d.iri()))
-                                .into()
+                            let d = NamedNodeRef::new_unchecked(d.iri());
+                            let o = LiteralRef::new_typed_literal(value, d);
+                            sink.triple(TripleRef::new(subject, predicate, o), prov);
+                            continue;
                         }
-                        (Tag::Language(l), _, _) => language_literal(&value, l),
-                        (Tag::None, _, _) if computed_lang.is_some() => {
-                            language_literal(&value, computed_lang.as_deref().unwrap_or_default())
-                        }
+                        (Tag::Language(l), _, _) => Some(l.as_str()),
+                        (Tag::None, _, _) if computed_lang.is_some() => computed_lang.as_deref(),
                         (Tag::None, Some(d), _) => {
-                            Literal::new_typed_literal(value, d.clone()).into()
+                            let o = LiteralRef::new_typed_literal(value, d);
+                            sink.triple(TripleRef::new(subject, predicate, o), prov);
+                            continue;
                         }
-                        (Tag::None, None, Some(Some(l))) => language_literal(&value, l),
-                        (Tag::None, None, Some(None)) => match f.lang {
-                            Some(l) if !l.is_empty() => language_literal(&value, l),
-                            _ => Literal::new_simple_literal(value).into(),
-                        },
-                        _ => Literal::new_simple_literal(value).into(),
-                    }
+                        (Tag::None, None, Some(Some(l))) => Some(l.as_str()),
+                        (Tag::None, None, Some(None)) => f.lang.filter(|l| !l.is_empty()),
+                        _ => None,
+                    };
+                    let o = match lang.and_then(|l| out.languages.tag(l)) {
+                        Some(l) => LiteralRef::new_language_tagged_literal_unchecked(value, l),
+                        None => LiteralRef::new_simple_literal(value),
+                    };
+                    sink.triple(TripleRef::new(subject, predicate, o), prov);
+                    continue;
                 }
                 Object::Iri(t) => {
                     let value = f.out.value.trim();
@@ -499,8 +519,9 @@ impl<R: Selectable> Mapping<R> {
                         continue;
                     }
                     let at = (ctx, out.record_id.as_str(), "");
-                    match self.expand(t, record, at, Some(value), &mut out.valid_iris) {
-                        Ok(n) => n.into(),
+                    iri.clear();
+                    match self.expand(t, record, at, Some(value), &mut out.valid_iris, &mut iri) {
+                        Ok(()) => NamedNodeRef::new_unchecked(&iri).into(),
                         Err(e) => {
                             let d = self.rule_warning(
                                 record,
@@ -520,32 +541,17 @@ impl<R: Selectable> Mapping<R> {
                     // A `for-each` block's instances are linked from the same field or element
                     // only; a record-level block's instance from anywhere.
                     let per_scope = self.resources[*target].for_each.is_some();
-                    let targets: Vec<&NamedNode> = instances[*target]
-                        .iter()
-                        .filter(|(s, _)| !per_scope || *s == scope)
-                        .map(|(_, n)| n)
-                        .collect();
-                    for n in targets {
-                        push(
-                            out,
-                            Triple::new(subject.clone(), rule.predicate.clone(), n.clone()),
-                            prov,
-                        );
+                    for (s, n) in &instances[*target] {
+                        if !per_scope || *s == scope {
+                            sink.triple(TripleRef::new(subject, predicate, n), prov);
+                        }
                     }
                     continue;
                 }
             };
-            let reconciled = match (&f.note, &object) {
-                (Some(note), Term::NamedNode(n)) => Some((note, n.clone())),
-                _ => None,
-            };
-            push(
-                out,
-                Triple::new(subject.clone(), rule.predicate.clone(), object),
-                prov,
-            );
-            if let Some((note, n)) = reconciled {
-                record_reconciliation(out, subject, &n, note, prov);
+            sink.triple(TripleRef::new(subject, predicate, object), prov);
+            if let (Some(note), TermRef::NamedNode(n)) = (&f.note, object) {
+                record_reconciliation(sink, subject, n, note, prov);
             }
         }
     }
@@ -715,25 +721,25 @@ impl<R: Selectable> Mapping<R> {
         key
     }
 
-    /// The IRI `t` gives; checked unless valid by construction or in `checked` (IRIs found
-    /// valid before).
+    /// The IRI `t` gives, written into `iri` (empty); checked unless valid by construction or
+    /// in `checked` (IRIs found valid before).
     fn expand(
         &self,
         t: &Template,
         record: &R,
         (ctx, record_id, key): (&RecordContext, &str, &str),
         value: Option<&str>,
-        checked: &mut std::collections::HashSet<String>,
-    ) -> Result<NamedNode, String> {
+        checked: &mut HashSet<String>,
+        iri: &mut String,
+    ) -> Result<(), String> {
         use std::fmt::Write as _;
-        let mut iri = String::new();
         for p in &t.pieces {
             match p {
                 Piece::Text(s) => iri.push_str(s),
                 Piece::Base => iri.push_str(&self.base),
-                Piece::Record => encode_into(&mut iri, record_id),
-                Piece::Collection => encode_into(&mut iri, &ctx.collection),
-                Piece::Key => encode_into(&mut iri, &slug(key)),
+                Piece::Record => encode_into(iri, record_id),
+                Piece::Collection => encode_into(iri, &ctx.collection),
+                Piece::Key => encode_into(iri, &slug(key)),
                 Piece::Hash => {
                     let mut h = Fnv::default();
                     h.write(key.as_bytes());
@@ -750,17 +756,17 @@ impl<R: Selectable> Mapping<R> {
                                 || matches!(c, '<' | '>' | '"' | '{' | '}' | '|' | '\\' | '^' | '`')
                                 || not_iri_char(c)
                             {
-                                percent_encode(&mut iri, c);
+                                percent_encode(iri, c);
                             } else {
                                 iri.push(c);
                             }
                         }
                     } else {
-                        encode_into(&mut iri, v);
+                        encode_into(iri, v);
                     }
                 }
                 Piece::Var(name) => match record.variable(name) {
-                    Some(v) => encode_into(&mut iri, &v),
+                    Some(v) => encode_into(iri, &v),
                     None => {
                         return Err(format!(
                             "template variable {{{name}}} has no value for this record"
@@ -769,15 +775,15 @@ impl<R: Selectable> Mapping<R> {
                 },
             }
         }
-        if t.valid_by_construction(&self.base) || checked.contains(&iri) {
-            return Ok(NamedNode::new_unchecked(iri));
+        if t.valid_by_construction(&self.base) || checked.contains(iri.as_str()) {
+            return Ok(());
         }
-        let n = NamedNode::new(&iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))?;
+        NamedNodeRef::new(iri).map_err(|e| format!("{iri:?} is not a valid IRI: {e}"))?;
         if checked.len() >= VALID_IRIS {
             checked.clear();
         }
-        checked.insert(iri);
-        Ok(n)
+        checked.insert(iri.clone());
+        Ok(())
     }
 
     /// A `rule-failed` warning: `rule "NAME" at ORIGIN: WHAT`.
@@ -823,111 +829,107 @@ impl<R: Selectable> Mapping<R> {
 /// (`cw:reconciliation`, `cw:candidate`); a match, when asked (`annotate`), its method and score
 /// on the rule's subject.
 fn record_reconciliation(
-    out: &mut RecordOutput,
-    subject: &NamedOrBlankNode,
-    object: &NamedNode,
+    sink: &mut impl TripleSink,
+    subject: NamedNodeRef<'_>,
+    object: NamedNodeRef<'_>,
     note: &Reconciled,
     prov: Provenance,
 ) {
     let cw = |l: &str| NamedNode::new_unchecked(format!("{CW}{l}"));
     let skos = |l: &str| NamedNode::new_unchecked(format!("{SKOS}{l}"));
     if note.local {
-        let s = NamedOrBlankNode::from(object.clone());
-        push(
-            out,
-            Triple::new(s.clone(), rdf_type(), skos("Concept")),
-            prov,
-        );
-        push(
-            out,
-            Triple::new(
-                s.clone(),
-                skos("prefLabel"),
-                Literal::new_simple_literal(&note.heading),
-            ),
-            prov,
-        );
-        push(
-            out,
-            Triple::new(
-                s.clone(),
-                cw("reconciliation"),
-                Literal::new_simple_literal(note.status.as_str()),
-            ),
-            prov,
-        );
+        let s = object;
+        sink.triple(TripleRef::new(s, RDF_TYPE, &skos("Concept")), prov);
+        let heading = LiteralRef::new_simple_literal(&note.heading);
+        sink.triple(TripleRef::new(s, &skos("prefLabel"), heading), prov);
+        let status = LiteralRef::new_simple_literal(note.status.as_str());
+        sink.triple(TripleRef::new(s, &cw("reconciliation"), status), prov);
         for c in &note.candidates {
-            if let Ok(n) = NamedNode::new(&c.iri) {
-                push(out, Triple::new(s.clone(), cw("candidate"), n), prov);
+            if let Ok(n) = NamedNodeRef::new(&c.iri) {
+                sink.triple(TripleRef::new(s, &cw("candidate"), n), prov);
             }
         }
         for r in &note.rejected {
-            if let Ok(n) = NamedNode::new(r) {
-                push(
-                    out,
-                    Triple::new(
-                        s.clone(),
-                        NamedNode::new_unchecked(format!("{OWL}differentFrom")),
-                        n,
-                    ),
-                    prov,
-                );
+            if let Ok(n) = NamedNodeRef::new(r) {
+                let different = NamedNode::new_unchecked(format!("{OWL}differentFrom"));
+                sink.triple(TripleRef::new(s, &different, n), prov);
             }
         }
     } else if let (true, Status::Matched, Some((method, score))) =
         (note.annotate, note.status, note.method)
     {
-        push(
-            out,
-            Triple::new(
-                subject.clone(),
-                cw("matchMethod"),
-                Literal::new_simple_literal(method.as_str()),
-            ),
-            prov,
-        );
-        push(
-            out,
-            Triple::new(
-                subject.clone(),
-                cw("matchScore"),
-                Literal::new_typed_literal(
-                    format!("{score:.2}"),
-                    NamedNode::new_unchecked("http://www.w3.org/2001/XMLSchema#decimal"),
-                ),
-            ),
-            prov,
-        );
+        let method = LiteralRef::new_simple_literal(method.as_str());
+        sink.triple(TripleRef::new(subject, &cw("matchMethod"), method), prov);
+        let score = format!("{score:.2}");
+        let score = LiteralRef::new_typed_literal(&score, xsd::DECIMAL);
+        sink.triple(TripleRef::new(subject, &cw("matchScore"), score), prov);
     }
 }
 
-fn rdf_type() -> NamedNode {
-    NamedNode::new_unchecked(RDF_TYPE)
+/// What [`Mapping::apply_with`] gives the triples it makes to, one at a time.
+pub trait TripleSink {
+    /// A record's triples begin (`record_id` is its identifier): the triples of earlier records
+    /// are no longer duplicates.
+    fn start(&mut self, record_id: &str);
+
+    /// One triple, in rule order; the sink drops those equal to an earlier one of the record.
+    fn triple(&mut self, triple: TripleRef<'_>, provenance: Provenance);
 }
 
-/// `value` without white space at either end, in the same string.
-fn trim_in_place(mut value: String) -> String {
-    value.truncate(value.trim_end().len());
-    let start = value.len() - value.trim_start().len();
-    value.drain(..start);
-    value
+/// The sink of [`Mapping::apply_into`]: the triples as [`RecordOutput::triples`].
+struct Collect {
+    triples: Vec<Emitted>,
+    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
 }
 
-fn language_literal(value: &str, lang: &str) -> Term {
-    Literal::new_language_tagged_literal(value, lang)
-        .unwrap_or_else(|_| Literal::new_simple_literal(value))
-        .into()
-}
-
-fn push(out: &mut RecordOutput, triple: Triple, provenance: Provenance) {
-    // Duplicates are found by hash first: a linear scan per triple made records quadratic.
-    let mut h = WordHasher::default();
-    std::hash::Hash::hash(&triple, &mut h);
-    let key = std::hash::Hasher::finish(&h);
-    if !out.seen.insert(key) && out.triples.iter().any(|e| e.triple == triple) {
-        return;
+impl TripleSink for Collect {
+    fn start(&mut self, _: &str) {
+        self.triples.clear();
+        self.seen.clear();
     }
-    out.triples.push(Emitted { triple, provenance });
+
+    fn triple(&mut self, triple: TripleRef<'_>, provenance: Provenance) {
+        // Duplicates are found by hash first: a linear scan per triple made records quadratic.
+        let mut h = WordHasher::default();
+        std::hash::Hash::hash(&triple, &mut h);
+        let key = std::hash::Hasher::finish(&h);
+        if !self.seen.insert(key) && self.triples.iter().any(|e| e.triple.as_ref() == triple) {
+            return;
+        }
+        self.triples.push(Emitted {
+            triple: triple.into_owned(),
+            provenance,
+        });
+    }
+}
+
+/// The language tags literals were given, checked (BCP 47) and in lower case as oxrdf keeps
+/// them, kept from record to record (a few tags come back again and again).
+#[derive(Debug, Default)]
+struct LanguageTags(Vec<(String, Option<String>)>);
+
+/// At most this many tags in [`LanguageTags`]; it starts over when full.
+const LANGUAGE_TAGS: usize = 64;
+
+impl LanguageTags {
+    /// The tag a literal tagged `lang` takes (what `Literal::new_language_tagged_literal` keeps),
+    /// or `None` when `lang` is not a language tag (the literal is then a plain one).
+    fn tag(&mut self, lang: &str) -> Option<&str> {
+        let i = match self.0.iter().position(|(l, _)| l == lang) {
+            Some(i) => i,
+            None => {
+                if self.0.len() >= LANGUAGE_TAGS {
+                    self.0.clear();
+                }
+                let tag = Literal::new_language_tagged_literal("", lang)
+                    .ok()
+                    .and_then(|l| l.language().map(str::to_string));
+                self.0.push((lang.to_string(), tag));
+                self.0.len() - 1
+            }
+        };
+        self.0[i].1.as_deref()
+    }
 }
 
 /// A fast hash of triples for finding duplicates (a hit is checked by comparing the triples):
@@ -935,7 +937,7 @@ fn push(out: &mut RecordOutput, triple: Triple, provenance: Provenance) {
 /// `convert`'s time; the separators and discriminants `Hash` writes between the strings are
 /// folded in without a multiplication of their own.
 #[derive(Default)]
-struct WordHasher {
+pub(crate) struct WordHasher {
     a: u64,
     b: u64,
 }
