@@ -4,6 +4,7 @@ use oxrdf::vocab::{rdf::TYPE as RDF_TYPE, xsd};
 use oxrdf::{Literal, LiteralRef, NamedNode, NamedNodeRef, TermRef, Triple, TripleRef};
 use unicode_normalization::UnicodeNormalization;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasherDefault;
 use std::sync::Arc;
@@ -173,13 +174,24 @@ impl RecordOutput {
     }
 }
 
-/// One value flowing through a rule: text, tag, language and origin.
+/// One value flowing through a rule: text (borrowed from the record or the mapping until a
+/// transform makes a new one), tag, language and origin.
 struct Flow<'a> {
-    out: Output,
+    value: Cow<'a, str>,
+    tag: Tag,
     lang: Option<&'a str>,
     origin: Option<(Scope, u32)>,
     /// What a `reconcile` transform found for this value.
     note: Option<Arc<Reconciled>>,
+}
+
+impl Flow<'_> {
+    fn into_output(self) -> Output {
+        Output {
+            value: self.value.into_owned(),
+            tag: self.tag,
+        }
+    }
 }
 
 impl<R: Selectable> Mapping<R> {
@@ -328,7 +340,8 @@ impl<R: Selectable> Mapping<R> {
         let mut flows: Vec<Flow<'_>> = Vec::new();
         match &rule.source {
             Source::Constant(v) => flows.push(Flow {
-                out: Output::plain(v.clone()),
+                value: Cow::Borrowed(v),
+                tag: Tag::None,
                 lang: None,
                 origin: None,
                 note: None,
@@ -338,7 +351,8 @@ impl<R: Selectable> Mapping<R> {
                     record.select(sel, scope, &mut |s| {
                         out.selected.push((s.scope, s.part));
                         flows.push(Flow {
-                            out: Output::plain(s.value.into_owned()),
+                            value: s.value,
+                            tag: Tag::None,
                             lang: s.lang,
                             origin: Some((s.scope, s.part)),
                             note: None,
@@ -351,33 +365,37 @@ impl<R: Selectable> Mapping<R> {
                 }
             }
         }
+        // The values after each transform; `flows` and `next` trade places.
+        let mut next: Vec<Flow<'_>> = Vec::new();
+        let mut outputs: Vec<Output> = Vec::new();
         for (tname, t) in &rule.transforms {
+            next.clear();
             if *tname == "join" || *tname == "default" {
                 // `join` works per field / element (values of one occurrence together);
                 // `default` on the whole selection.
-                let mut groups: Vec<Vec<Flow<'_>>> = Vec::new();
-                for f in flows {
-                    let same = *tname == "join"
-                        && groups
-                            .last()
-                            .and_then(|g| g.last())
-                            .is_some_and(|l| l.origin.map(|o| o.0) == f.origin.map(|o| o.0));
-                    if same || (*tname == "default" && !groups.is_empty()) {
-                        groups.last_mut().expect("a group").push(f);
-                    } else {
-                        groups.push(vec![f]);
+                let mut values: Vec<Output> = Vec::new();
+                let mut rest = flows.drain(..).peekable();
+                let mut first_group = true;
+                loop {
+                    let first = rest.next();
+                    if first.is_none() && !first_group {
+                        break;
                     }
-                }
-                if groups.is_empty() {
-                    groups.push(Vec::new());
-                }
-                let mut next = Vec::new();
-                for g in groups {
-                    let (lang, origin) = g.first().map_or((None, None), |f| (f.lang, f.origin));
-                    let values: Vec<Output> = g.into_iter().map(|f| f.out).collect();
+                    // Nothing selected at all: one empty group (`default` gives its value).
+                    first_group = false;
+                    let (lang, origin) =
+                        first.as_ref().map_or((None, None), |f| (f.lang, f.origin));
+                    values.clear();
+                    values.extend(first.map(Flow::into_output));
+                    while let Some(f) = rest.next_if(|f| {
+                        *tname == "default" || f.origin.map(|o| o.0) == origin.map(|o| o.0)
+                    }) {
+                        values.push(f.into_output());
+                    }
                     match t.apply_list(&values) {
                         Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
-                            out: o,
+                            value: Cow::Owned(o.value),
+                            tag: o.tag,
                             lang,
                             origin,
                             note: None,
@@ -389,16 +407,16 @@ impl<R: Selectable> Mapping<R> {
                         }
                     }
                 }
-                flows = next;
+                drop(rest);
+                std::mem::swap(&mut flows, &mut next);
                 continue;
             }
             if let Some(rec) = t.reconciler() {
-                let mut next = Vec::with_capacity(flows.len());
-                for f in flows {
+                for f in flows.drain(..) {
                     let Some(r) = out.reconciled.resolve(
                         self.generation,
                         rec,
-                        &f.out.value,
+                        &f.value,
                         &self.base,
                         self.decisions.as_deref(),
                     ) else {
@@ -415,27 +433,29 @@ impl<R: Selectable> Mapping<R> {
                     }
                     if let Some(o) = r.output.clone() {
                         next.push(Flow {
-                            out: Output::plain(o),
+                            value: Cow::Owned(o),
+                            tag: Tag::None,
                             lang: f.lang,
                             origin: f.origin,
                             note: Some(r),
                         });
                     }
                 }
-                flows = next;
+                std::mem::swap(&mut flows, &mut next);
                 continue;
             }
-            let mut next = Vec::with_capacity(flows.len());
-            for mut f in flows {
-                if let Some(kept) = t.apply_in_place(&mut f.out.value) {
+            for mut f in flows.drain(..) {
+                if let Some(kept) = t.apply_in_place(&mut f.value) {
                     if kept {
                         next.push(f);
                     }
                     continue;
                 }
-                match t.apply_list(std::slice::from_ref(&f.out)) {
-                    Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
-                        out: o,
+                outputs.clear();
+                match t.apply_tagged(f.value, &f.tag, &mut outputs) {
+                    Ok(()) => next.extend(outputs.drain(..).map(|o| Flow {
+                        value: Cow::Owned(o.value),
+                        tag: o.tag,
                         lang: f.lang,
                         origin: f.origin,
                         note: f.note.clone(),
@@ -447,14 +467,14 @@ impl<R: Selectable> Mapping<R> {
                     }
                 }
             }
-            flows = next;
+            std::mem::swap(&mut flows, &mut next);
         }
         // Computed language tags, one per field / element the values come from.
         let mut computed: Vec<(Option<Scope>, Option<String>)> = Vec::new();
         let mut iri = String::new();
         for f in flows {
             let computed_lang = match &rule.lang_from {
-                Some(lf) if f.out.tag == Tag::None => {
+                Some(lf) if f.tag == Tag::None => {
                     let at = f.origin.map(|(s, _)| s);
                     match computed.iter().find(|(s, _)| *s == at) {
                         Some((_, tag)) => tag.clone(),
@@ -484,11 +504,11 @@ impl<R: Selectable> Mapping<R> {
             let predicate = rule.predicate.as_ref();
             let object: TermRef<'_> = match &rule.object {
                 Object::Literal { datatype, lang } => {
-                    let value = f.out.value.trim();
+                    let value = f.value.trim();
                     if value.is_empty() {
                         continue;
                     }
-                    let lang = match (&f.out.tag, datatype, lang) {
+                    let lang = match (&f.tag, datatype, lang) {
                         (Tag::Datatype(d), _, _) => {
                             let d = NamedNodeRef::new_unchecked(d.iri());
                             let o = LiteralRef::new_typed_literal(value, d);
@@ -514,7 +534,7 @@ impl<R: Selectable> Mapping<R> {
                     continue;
                 }
                 Object::Iri(t) => {
-                    let value = f.out.value.trim();
+                    let value = f.value.trim();
                     if value.is_empty() && t.uses(&Piece::Value) {
                         continue;
                     }
