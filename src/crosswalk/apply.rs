@@ -106,6 +106,13 @@ pub struct RecordOutput {
     valid_iris: HashSet<String>,
     /// Language tags already checked.
     languages: LanguageTags,
+    /// The vectors and strings of [`Mapping::apply_with`], kept from record to record: the
+    /// instances of the record's resource blocks, a block's scopes, a key, an IRI.
+    instances: Vec<(Scope, NamedNode)>,
+    spans: Vec<(usize, usize)>,
+    scopes: Vec<Scope>,
+    key: String,
+    iri: String,
 }
 
 /// At most this many IRIs in [`RecordOutput`]'s `valid_iris`; it starts over when full.
@@ -185,6 +192,29 @@ struct Flow<'a> {
     note: Option<Arc<Reconciled>>,
 }
 
+/// A rule's values and their vectors, kept from rule to rule of a record: `flows` and `next`
+/// trade places at each transform, `outputs` takes a transform's outputs of one value.
+#[derive(Default)]
+struct Values<'a> {
+    flows: Vec<Flow<'a>>,
+    next: Vec<Flow<'a>>,
+    outputs: Vec<Output>,
+}
+
+/// A record's resource instances: `(scope, IRI)`, those of resource block `i` at `spans[i]`.
+struct Instances {
+    all: Vec<(Scope, NamedNode)>,
+    spans: Vec<(usize, usize)>,
+}
+
+impl Instances {
+    /// The instances of resource block `i`.
+    fn of(&self, i: usize) -> &[(Scope, NamedNode)] {
+        let (from, to) = self.spans[i];
+        &self.all[from..to]
+    }
+}
+
 impl Flow<'_> {
     fn into_output(self) -> Output {
         Output {
@@ -234,14 +264,22 @@ impl<R: Selectable> Mapping<R> {
         };
         sink.start(&out.record_id);
         // First every resource's instances (so that links and `resource` objects can point at
-        // instances of any block), then their triples.
-        let mut instances: Vec<Vec<(Scope, NamedNode)>> = Vec::with_capacity(self.resources.len());
+        // instances of any block), then their triples. The vectors are the output's, kept from
+        // record to record.
+        let mut instances = Instances {
+            all: std::mem::take(&mut out.instances),
+            spans: std::mem::take(&mut out.spans),
+        };
+        instances.all.clear();
+        instances.spans.clear();
+        let mut scopes = std::mem::take(&mut out.scopes);
+        let mut key = std::mem::take(&mut out.key);
         for res in &self.resources {
-            let mut list = Vec::new();
-            let scopes = match &res.for_each {
-                None => vec![Scope::RECORD],
+            let from = instances.all.len();
+            scopes.clear();
+            match &res.for_each {
+                None => scopes.push(Scope::RECORD),
                 Some(sels) => {
-                    let mut scopes = Vec::new();
                     for sel in sels {
                         record.select(sel, Scope::RECORD, &mut |s| {
                             if scopes.last() != Some(&s.scope) {
@@ -251,40 +289,45 @@ impl<R: Selectable> Mapping<R> {
                     }
                     scopes.sort();
                     scopes.dedup();
-                    scopes
                 }
-            };
-            for scope in scopes {
+            }
+            for &scope in &scopes {
                 if let Some(c) = &res.when {
                     if !self.holds(record, c, scope, &mut out.selected) {
                         continue;
                     }
                 }
-                let key = self.key(record, &res.key, scope, &mut out.selected);
+                key.clear();
+                self.key(record, &res.key, scope, &mut out.selected, &mut key);
                 if !res.key.is_empty() && key.is_empty() {
                     continue; // nothing to name it by: no instance
                 }
                 let at = (ctx, out.record_id.as_str(), key.as_str());
-                let mut iri = String::new();
-                match self.expand(&res.iri, record, at, None, &mut out.valid_iris, &mut iri) {
-                    Ok(()) => list.push((scope, NamedNode::new_unchecked(iri))),
+                let iri = &mut out.iri;
+                match self.expand(&res.iri, record, at, None, &mut out.valid_iris, iri) {
+                    Ok(()) => instances
+                        .all
+                        .push((scope, NamedNode::new_unchecked(iri.as_str()))),
                     Err(e) => {
                         out.diagnostics
                             .push(self.diagnostic(ctx, &out.record_id, &res.name, e))
                     }
                 }
             }
-            instances.push(list);
+            instances.spans.push((from, instances.all.len()));
         }
+        out.scopes = scopes;
+        out.key = key;
         out.subject = self
             .resources
             .iter()
-            .zip(&instances)
-            .find(|(r, i)| r.for_each.is_none() && !i.is_empty())
-            .map(|(_, i)| i[0].1.clone());
+            .enumerate()
+            .find(|(ri, r)| r.for_each.is_none() && !instances.of(*ri).is_empty())
+            .map(|(ri, _)| instances.of(ri)[0].1.clone());
 
+        let mut values = Values::default();
         for (ri, res) in self.resources.iter().enumerate() {
-            for (scope, iri) in &instances[ri] {
+            for (scope, iri) in instances.of(ri) {
                 let subject = iri.as_ref();
                 for t in &res.types {
                     sink.triple(
@@ -302,7 +345,7 @@ impl<R: Selectable> Mapping<R> {
                         resource: ri,
                         link: li,
                     };
-                    for (_, from) in &instances[link.from] {
+                    for (_, from) in instances.of(link.from) {
                         sink.triple(TripleRef::new(from, &link.predicate, subject), prov);
                         if let Some(inv) = &link.inverse {
                             sink.triple(TripleRef::new(subject, inv, from), prov);
@@ -310,25 +353,25 @@ impl<R: Selectable> Mapping<R> {
                     }
                 }
                 for (rule_i, rule) in res.rules.iter().enumerate() {
-                    self.apply_rule(
-                        record, ctx, &instances, ri, rule_i, rule, *scope, subject, out, sink,
-                    );
+                    let at = (ri, rule_i, *scope, subject);
+                    self.apply_rule(record, ctx, &instances, at, rule, &mut values, out, sink);
                 }
             }
         }
+        out.instances = instances.all;
+        out.spans = instances.spans;
     }
 
+    /// Applies rule `rule_i` of resource block `ri` to the instance `subject` (in `scope`).
     #[allow(clippy::too_many_arguments)]
-    fn apply_rule(
-        &self,
-        record: &R,
+    fn apply_rule<'a>(
+        &'a self,
+        record: &'a R,
         ctx: &RecordContext,
-        instances: &[Vec<(Scope, NamedNode)>],
-        ri: usize,
-        rule_i: usize,
-        rule: &Rule<R::Selector>,
-        scope: Scope,
-        subject: NamedNodeRef<'_>,
+        instances: &Instances,
+        (ri, rule_i, scope, subject): (usize, usize, Scope, NamedNodeRef<'_>),
+        rule: &'a Rule<R::Selector>,
+        values: &mut Values<'a>,
         out: &mut RecordOutput,
         sink: &mut impl TripleSink,
     ) {
@@ -337,7 +380,12 @@ impl<R: Selectable> Mapping<R> {
                 return;
             }
         }
-        let mut flows: Vec<Flow<'_>> = Vec::new();
+        let Values {
+            flows,
+            next,
+            outputs,
+        } = values;
+        flows.clear();
         match &rule.source {
             Source::Constant(v) => flows.push(Flow {
                 value: Cow::Borrowed(v),
@@ -366,8 +414,6 @@ impl<R: Selectable> Mapping<R> {
             }
         }
         // The values after each transform; `flows` and `next` trade places.
-        let mut next: Vec<Flow<'_>> = Vec::new();
-        let mut outputs: Vec<Output> = Vec::new();
         for (tname, t) in &rule.transforms {
             next.clear();
             if *tname == "join" || *tname == "default" {
@@ -408,7 +454,7 @@ impl<R: Selectable> Mapping<R> {
                     }
                 }
                 drop(rest);
-                std::mem::swap(&mut flows, &mut next);
+                std::mem::swap(flows, next);
                 continue;
             }
             if let Some(rec) = t.reconciler() {
@@ -441,7 +487,7 @@ impl<R: Selectable> Mapping<R> {
                         });
                     }
                 }
-                std::mem::swap(&mut flows, &mut next);
+                std::mem::swap(flows, next);
                 continue;
             }
             for mut f in flows.drain(..) {
@@ -452,7 +498,7 @@ impl<R: Selectable> Mapping<R> {
                     continue;
                 }
                 outputs.clear();
-                match t.apply_tagged(f.value, &f.tag, &mut outputs) {
+                match t.apply_tagged(f.value, &f.tag, outputs) {
                     Ok(()) => next.extend(outputs.drain(..).map(|o| Flow {
                         value: Cow::Owned(o.value),
                         tag: o.tag,
@@ -467,12 +513,11 @@ impl<R: Selectable> Mapping<R> {
                     }
                 }
             }
-            std::mem::swap(&mut flows, &mut next);
+            std::mem::swap(flows, next);
         }
         // Computed language tags, one per field / element the values come from.
         let mut computed: Vec<(Option<Scope>, Option<String>)> = Vec::new();
-        let mut iri = String::new();
-        for f in flows {
+        for f in flows.iter() {
             let computed_lang = match &rule.lang_from {
                 Some(lf) if f.tag == Tag::None => {
                     let at = f.origin.map(|(s, _)| s);
@@ -539,9 +584,9 @@ impl<R: Selectable> Mapping<R> {
                         continue;
                     }
                     let at = (ctx, out.record_id.as_str(), "");
-                    iri.clear();
-                    match self.expand(t, record, at, Some(value), &mut out.valid_iris, &mut iri) {
-                        Ok(()) => NamedNodeRef::new_unchecked(&iri).into(),
+                    let iri = &mut out.iri;
+                    match self.expand(t, record, at, Some(value), &mut out.valid_iris, iri) {
+                        Ok(()) => NamedNodeRef::new_unchecked(iri).into(),
                         Err(e) => {
                             let d = self.rule_warning(
                                 record,
@@ -561,7 +606,7 @@ impl<R: Selectable> Mapping<R> {
                     // A `for-each` block's instances are linked from the same field or element
                     // only; a record-level block's instance from anywhere.
                     let per_scope = self.resources[*target].for_each.is_some();
-                    for (s, n) in &instances[*target] {
+                    for (s, n) in instances.of(*target) {
                         if !per_scope || *s == scope {
                             sink.triple(TripleRef::new(subject, predicate, n), prov);
                         }
@@ -688,33 +733,33 @@ impl<R: Selectable> Mapping<R> {
         scope: Scope,
         selected: &mut Vec<(Scope, u32)>,
     ) -> bool {
-        let mut values: Vec<std::borrow::Cow<'_, str>> = Vec::new();
+        // Whether anything was selected, a value equals one of `equals`, starts with one of
+        // `starts-with`, equals one of `not-equals`.
+        let (mut any, mut equal, mut starts, mut not_equal) = (false, false, false, false);
+        let among = |list: &Option<Vec<String>>, v: &str| {
+            list.as_ref().is_some_and(|l| l.iter().any(|e| e == v))
+        };
         for sel in &c.selectors {
             record.select(sel, scope, &mut |s| {
                 selected.push((s.scope, s.part));
-                values.push(s.value);
+                let v = s.value.as_ref();
+                any = true;
+                equal |= among(&c.equals, v);
+                not_equal |= among(&c.not_equals, v);
+                starts |= c
+                    .starts_with
+                    .as_ref()
+                    .is_some_and(|l| l.iter().any(|e| v.starts_with(e.as_str())));
             });
         }
         if !c.exists {
-            return values.is_empty();
+            return !any;
         }
-        if values.is_empty() {
+        if !any {
             // Nothing selected: only a pure `not-equals` test holds (no value equals any).
             return c.not_equals.is_some() && c.equals.is_none() && c.starts_with.is_none();
         }
-        let mut ok = true;
-        if let Some(eq) = &c.equals {
-            ok &= values.iter().any(|v| eq.iter().any(|e| e == v.as_ref()));
-        }
-        if let Some(sw) = &c.starts_with {
-            ok &= values
-                .iter()
-                .any(|v| sw.iter().any(|e| v.starts_with(e.as_str())));
-        }
-        if let Some(ne) = &c.not_equals {
-            ok &= !values.iter().any(|v| ne.iter().any(|e| e == v.as_ref()));
-        }
-        ok
+        (c.equals.is_none() || equal) && (c.starts_with.is_none() || starts) && !not_equal
     }
 
     /// The normalised key of a resource instance: its key selectors' values, folded.
@@ -724,25 +769,18 @@ impl<R: Selectable> Mapping<R> {
         keys: &[R::Selector],
         scope: Scope,
         selected: &mut Vec<(Scope, u32)>,
-    ) -> String {
-        let mut key = String::new();
+        key: &mut String,
+    ) {
         for sel in keys {
             record.select(sel, scope, &mut |s| {
                 selected.push((s.scope, s.part));
-                let folded = fold(&s.value);
-                if !folded.is_empty() {
-                    if !key.is_empty() {
-                        key.push(' ');
-                    }
-                    key.push_str(&folded);
-                }
+                fold_into(key, &s.value);
             });
         }
-        key
     }
 
-    /// The IRI `t` gives, written into `iri` (empty); checked unless valid by construction or
-    /// in `checked` (IRIs found valid before).
+    /// The IRI `t` gives, written into `iri` (emptied first); checked unless valid by
+    /// construction or in `checked` (IRIs found valid before).
     fn expand(
         &self,
         t: &Template,
@@ -752,7 +790,7 @@ impl<R: Selectable> Mapping<R> {
         checked: &mut HashSet<String>,
         iri: &mut String,
     ) -> Result<(), String> {
-        use std::fmt::Write as _;
+        iri.clear();
         for p in &t.pieces {
             match p {
                 Piece::Text(s) => iri.push_str(s),
@@ -763,13 +801,24 @@ impl<R: Selectable> Mapping<R> {
                 Piece::Hash => {
                     let mut h = Fnv::default();
                     h.write(key.as_bytes());
-                    let _ = write!(iri, "{:016x}", h.0);
+                    // `{:016x}`, without `fmt`.
+                    for shift in (0..16).rev() {
+                        let digit = (h.0 >> (shift * 4)) & 0xf;
+                        iri.push(char::from(b"0123456789abcdef"[digit as usize]));
+                    }
                 }
                 Piece::Value => {
                     let v = value.unwrap_or_default();
                     // A whole-IRI template takes an absolute IRI as it is, with the characters an
                     // IRI may not hold (`|`, spaces, `<>"{}\^`) percent-encoded.
                     if t.pieces.len() == 1 && (v.contains("://") || v.starts_with("urn:")) {
+                        if v.bytes()
+                            .all(|b| b.is_ascii_graphic() && !b"<>\"{}|\\^`".contains(&b))
+                        {
+                            // Nothing to encode (the usual case): as it is.
+                            iri.push_str(v);
+                            continue;
+                        }
                         for c in v.chars() {
                             if c.is_whitespace()
                                 || c.is_control()
@@ -1033,46 +1082,42 @@ impl std::hash::Hasher for SameHasher {
     }
 }
 
-/// Folds a value for keys: NFKD without marks, lower case, ISBD punctuation and spacing removed.
-pub(crate) fn fold(value: &str) -> String {
+/// Appends `value` folded for keys (NFKD without marks, lower case, ISBD punctuation and spacing
+/// removed) to `key`, after a space when neither is empty.
+pub(crate) fn fold_into(key: &mut String, value: &str) {
     if value.is_ascii() {
-        // The same as `fold_unicode` without the decomposition, which leaves ASCII as it is.
-        let mut out = String::with_capacity(value.len());
-        let mut space = false;
-        for b in value.bytes() {
-            if b.is_ascii_alphanumeric() {
-                if space && !out.is_empty() {
-                    out.push(' ');
-                }
-                space = false;
-                out.push(char::from(b.to_ascii_lowercase()));
-            } else {
-                space = true;
-            }
-        }
-        return out;
+        // The decomposition leaves ASCII as it is.
+        fold_chars(key, value.chars());
+    } else {
+        let marks = unicode_normalization::char::is_combining_mark;
+        fold_chars(key, value.nfkd().filter(|&c| !marks(c)));
     }
-    fold_unicode(value)
 }
 
-fn fold_unicode(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
+/// Appends the alphanumeric runs of `chars`, in lower case, one space between them.
+fn fold_chars(key: &mut String, chars: impl Iterator<Item = char>) {
+    let mut first = true;
     let mut space = false;
-    for c in value.nfkd() {
-        if unicode_normalization::char::is_combining_mark(c) {
+    for c in chars {
+        if !c.is_alphanumeric() {
+            space = true;
             continue;
         }
-        if c.is_alphanumeric() {
-            if space && !out.is_empty() {
-                out.push(' ');
+        if first {
+            if !key.is_empty() {
+                key.push(' ');
             }
-            space = false;
-            out.extend(c.to_lowercase());
+            first = false;
+        } else if space {
+            key.push(' ');
+        }
+        space = false;
+        if c.is_ascii() {
+            key.push(c.to_ascii_lowercase());
         } else {
-            space = true;
+            key.extend(c.to_lowercase());
         }
     }
-    out
 }
 
 /// A readable IRI segment of a folded key: spaces to `-`, at most 60 characters.
@@ -1138,8 +1183,19 @@ mod tests {
             "x\ty",
             &ascii,
         ] {
-            assert_eq!(fold(v), fold_unicode(v), "{v:?}");
+            let mut fast = String::new();
+            fold_into(&mut fast, v);
+            let mut unicode = String::new();
+            let marks = unicode_normalization::char::is_combining_mark;
+            fold_chars(&mut unicode, v.nfkd().filter(|&c| !marks(c)));
+            assert_eq!(fast, unicode, "{v:?}");
         }
+        // Each value after a space; nothing for one without letters or digits.
+        let mut key = String::new();
+        for v in ["  Smith, John,  1900-1980. ", "--", "Émile  Zola"] {
+            fold_into(&mut key, v);
+        }
+        assert_eq!(key, "smith john 1900 1980 emile zola");
     }
 
     #[test]
