@@ -16,9 +16,18 @@ use super::transform::{Output, Tag};
 use crate::diagnostic::{Diagnostic, Location, Severity};
 use crate::select::{Scope, Selectable};
 
-const CW: &str = "https://w3id.org/crosswalk/vocab#";
-const SKOS: &str = "http://www.w3.org/2004/02/skos/core#";
-const OWL: &str = "http://www.w3.org/2002/07/owl#";
+/// A `cw:`, `skos:` or `owl:` term, as a constant.
+macro_rules! term {
+    (cw:$local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("https://w3id.org/crosswalk/vocab#", $local))
+    };
+    (skos:$local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("http://www.w3.org/2004/02/skos/core#", $local))
+    };
+    (owl:$local:literal) => {
+        NamedNodeRef::new_unchecked(concat!("http://www.w3.org/2002/07/owl#", $local))
+    };
+}
 
 /// What a mapping is applied within: the collection and where the record came from.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +112,7 @@ pub struct RecordOutput {
     /// What `reconcile` transforms gave for values seen in earlier records.
     reconciled: ReconcileCache,
     /// IRIs made from values (`iri = "{value}"`) already found valid in earlier records.
-    valid_iris: HashSet<String>,
+    valid_iris: FastSet<String>,
     /// Language tags already checked.
     languages: LanguageTags,
     /// The vectors and strings of [`Mapping::apply_with`], kept from record to record: the
@@ -130,7 +139,11 @@ struct ReconcileCache {
 }
 
 /// Values and what one reconciler gave for them.
-type Cached = HashMap<String, Option<Arc<Reconciled>>>;
+type Cached = HashMap<String, Option<Arc<Reconciled>>, BuildHasherDefault<WordHasher>>;
+
+/// A set of strings hashed with [`WordHasher`] (not `std`'s SipHash: these are looked up for
+/// many values of every record).
+type FastSet<K> = HashSet<K, BuildHasherDefault<WordHasher>>;
 
 /// At most this many values per reconciler; the cache starts over when full.
 const RECONCILE_CACHE: usize = 4096;
@@ -153,7 +166,7 @@ impl ReconcileCache {
         let i = match self.by.iter().position(|(a, _)| *a == at) {
             Some(i) => i,
             None => {
-                self.by.push((at, HashMap::new()));
+                self.by.push((at, HashMap::default()));
                 self.by.len() - 1
             }
         };
@@ -787,7 +800,7 @@ impl<R: Selectable> Mapping<R> {
         record: &R,
         (ctx, record_id, key): (&RecordContext, &str, &str),
         value: Option<&str>,
-        checked: &mut HashSet<String>,
+        checked: &mut FastSet<String>,
         iri: &mut String,
     ) -> Result<(), String> {
         iri.clear();
@@ -904,34 +917,34 @@ fn record_reconciliation(
     note: &Reconciled,
     prov: Provenance,
 ) {
-    let cw = |l: &str| NamedNode::new_unchecked(format!("{CW}{l}"));
-    let skos = |l: &str| NamedNode::new_unchecked(format!("{SKOS}{l}"));
     if note.local {
         let s = object;
-        sink.triple(TripleRef::new(s, RDF_TYPE, &skos("Concept")), prov);
+        sink.triple(TripleRef::new(s, RDF_TYPE, term!(skos:"Concept")), prov);
         let heading = LiteralRef::new_simple_literal(&note.heading);
-        sink.triple(TripleRef::new(s, &skos("prefLabel"), heading), prov);
+        sink.triple(TripleRef::new(s, term!(skos:"prefLabel"), heading), prov);
         let status = LiteralRef::new_simple_literal(note.status.as_str());
-        sink.triple(TripleRef::new(s, &cw("reconciliation"), status), prov);
+        sink.triple(TripleRef::new(s, term!(cw:"reconciliation"), status), prov);
         for c in &note.candidates {
             if let Ok(n) = NamedNodeRef::new(&c.iri) {
-                sink.triple(TripleRef::new(s, &cw("candidate"), n), prov);
+                sink.triple(TripleRef::new(s, term!(cw:"candidate"), n), prov);
             }
         }
         for r in &note.rejected {
             if let Ok(n) = NamedNodeRef::new(r) {
-                let different = NamedNode::new_unchecked(format!("{OWL}differentFrom"));
-                sink.triple(TripleRef::new(s, &different, n), prov);
+                sink.triple(TripleRef::new(s, term!(owl:"differentFrom"), n), prov);
             }
         }
     } else if let (true, Status::Matched, Some((method, score))) =
         (note.annotate, note.status, note.method)
     {
         let method = LiteralRef::new_simple_literal(method.as_str());
-        sink.triple(TripleRef::new(subject, &cw("matchMethod"), method), prov);
+        sink.triple(
+            TripleRef::new(subject, term!(cw:"matchMethod"), method),
+            prov,
+        );
         let score = format!("{score:.2}");
         let score = LiteralRef::new_typed_literal(&score, xsd::DECIMAL);
-        sink.triple(TripleRef::new(subject, &cw("matchScore"), score), prov);
+        sink.triple(TripleRef::new(subject, term!(cw:"matchScore"), score), prov);
     }
 }
 
