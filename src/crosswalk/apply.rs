@@ -1099,8 +1099,22 @@ impl std::hash::Hasher for SameHasher {
 /// removed) to `key`, after a space when neither is empty.
 pub(crate) fn fold_into(key: &mut String, value: &str) {
     if value.is_ascii() {
-        // The decomposition leaves ASCII as it is.
-        fold_chars(key, value.chars());
+        // The decomposition leaves ASCII as it is: the words are runs of ASCII letters and
+        // digits, copied a run at a time.
+        key.reserve(value.len() + 1);
+        let words = value
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty());
+        for (k, word) in words.enumerate() {
+            if k > 0 || !key.is_empty() {
+                key.push(' ');
+            }
+            let start = key.len();
+            // A run of ASCII letters and digits: valid UTF-8 as it is.
+            key.push_str(std::str::from_utf8(word).unwrap_or_default());
+            key[start..].make_ascii_lowercase();
+        }
     } else {
         let marks = unicode_normalization::char::is_combining_mark;
         fold_chars(key, value.nfkd().filter(|&c| !marks(c)));
@@ -1205,10 +1219,15 @@ mod tests {
         }
         // Each value after a space; nothing for one without letters or digits.
         let mut key = String::new();
-        for v in ["  Smith, John,  1900-1980. ", "--", "Émile  Zola"] {
+        for v in [
+            "  Smith, John,  1900-1980. ",
+            "--",
+            "Émile  Zola",
+            "(OCoLC)12",
+        ] {
             fold_into(&mut key, v);
         }
-        assert_eq!(key, "smith john 1900 1980 emile zola");
+        assert_eq!(key, "smith john 1900 1980 emile zola ocolc 12");
     }
 
     #[test]
