@@ -1,7 +1,6 @@
 //! Subcommands of the `crosswalk` binary that live in their own files.
 
 pub mod mapping;
-pub mod ntriples;
 pub mod reconcile;
 pub mod report;
 pub mod run;

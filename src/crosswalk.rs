@@ -16,6 +16,7 @@ pub mod apply;
 pub mod compile;
 pub mod decisions;
 pub mod harness;
+pub mod ntriples;
 pub mod reconcile;
 pub mod source;
 pub mod spec;
@@ -24,7 +25,9 @@ pub mod transform;
 use std::path::Path;
 use std::sync::Arc;
 
-pub use apply::{record_graph, Emitted, Provenance, Reconciliation, RecordContext, RecordOutput};
+pub use apply::{
+    record_graph, Emitted, Provenance, Reconciliation, RecordContext, RecordOutput, TripleSink,
+};
 pub use compile::{Mapping, MappingError};
 pub use decisions::{Decision, Decisions, Verdict};
 pub use harness::{Coverage, ExampleResult};

@@ -580,7 +580,7 @@ impl CompiledTransform {
     /// place, without a new string: `Some(true)`, or `Some(false)` when nothing is left (the value
     /// is dropped, as [`CompiledTransform::apply`] drops an empty output); `None`, with `value`
     /// untouched, for every other transform.
-    pub(crate) fn apply_in_place(&self, value: &mut String) -> Option<bool> {
+    pub(crate) fn apply_in_place(&self, value: &mut Cow<'_, str>) -> Option<bool> {
         let part = match &self.op {
             Op::Plain(Transform::TrimIsbd) => text::trim_isbd(value),
             Op::Plain(Transform::StripBrackets) => text::strip_brackets(value),
@@ -591,9 +591,32 @@ impl CompiledTransform {
         }
         let start = part.as_ptr() as usize - value.as_ptr() as usize;
         let end = start + part.len();
-        value.truncate(end);
-        value.drain(..start);
+        match value {
+            Cow::Borrowed(s) => *s = &s[start..end],
+            Cow::Owned(s) => {
+                s.truncate(end);
+                s.drain(..start);
+            }
+        }
         Some(true)
+    }
+
+    /// Applies the transform to one value tagged `tag`, appending its outputs to `out`: a plain
+    /// output keeps `tag` (what [`CompiledTransform::apply_list`] does to each value).
+    pub(crate) fn apply_tagged(
+        &self,
+        value: Cow<'_, str>,
+        tag: &Tag,
+        out: &mut Vec<Output>,
+    ) -> Result<(), TransformError> {
+        let from = out.len();
+        self.apply(value, out)?;
+        for o in &mut out[from..] {
+            if o.tag == Tag::None {
+                o.tag = tag.clone();
+            }
+        }
+        Ok(())
     }
 
     /// Apply to a string and return the outputs.
@@ -655,13 +678,7 @@ impl CompiledTransform {
             _ => {
                 let mut out = Vec::with_capacity(values.len());
                 for input in values {
-                    let from = out.len();
-                    self.apply(Cow::Borrowed(&input.value), &mut out)?;
-                    for o in &mut out[from..] {
-                        if o.tag == Tag::None {
-                            o.tag = input.tag.clone();
-                        }
-                    }
+                    self.apply_tagged(Cow::Borrowed(&input.value), &input.tag, &mut out)?;
                 }
                 Ok(out)
             }

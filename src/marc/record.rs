@@ -214,6 +214,9 @@ pub struct RecordBuf {
 struct TagBits {
     /// `(tag, field index)`, sorted by tag, fields of one tag in record order.
     by_tag: Vec<(u16, u32)>,
+    /// A bit per numeric tag the record holds: a selector of tags the record lacks (most of a
+    /// mapping's) knows it without a search.
+    present: [u64; 16],
     other: bool,
 }
 
@@ -222,15 +225,36 @@ impl TagBits {
         match numeric_tag(tag.as_bytes()) {
             Some(n) => {
                 // Fields mostly come in tag order: this is mostly a push.
-                let at = self.by_tag.partition_point(|&(t, _)| t <= n);
-                self.by_tag.insert(at, (n, index as u32));
+                if self.by_tag.last().is_none_or(|&(t, _)| t <= n) {
+                    self.by_tag.push((n, index as u32));
+                } else {
+                    let at = self.by_tag.partition_point(|&(t, _)| t <= n);
+                    self.by_tag.insert(at, (n, index as u32));
+                }
+                self.present[usize::from(n / 64)] |= 1 << (n % 64);
             }
             None => self.other = true,
         }
     }
 
+    /// Whether the record holds a numeric tag within `lo..=hi` (both below 1000).
+    #[inline]
+    fn any_within(&self, lo: u16, hi: u16) -> bool {
+        let (lo, hi) = (usize::from(lo), usize::from(hi));
+        if lo == hi {
+            return self.present[lo / 64] & (1 << (lo % 64)) != 0;
+        }
+        (lo / 64..=hi / 64).any(|w| {
+            let from = if w == lo / 64 { lo % 64 } else { 0 };
+            let to = if w == hi / 64 { hi % 64 } else { 63 };
+            let mask = (u64::MAX << from) & (u64::MAX >> (63 - to));
+            self.present[w] & mask != 0
+        })
+    }
+
     fn clear(&mut self) {
         self.by_tag.clear();
+        self.present = [0; 16];
         self.other = false;
     }
 }
@@ -384,9 +408,13 @@ impl RecordBuf {
     /// record order that way (always for one tag; for a range when the fields come in tag order,
     /// as they mostly do); `None` when they are not, or when the record also holds a tag that is
     /// not numeric (every field has to be looked at then).
+    #[inline]
     pub(crate) fn fields_tagged(&self, lo: u16, hi: u16) -> Option<&[(u16, u32)]> {
         if self.tags.other {
             return None;
+        }
+        if !self.tags.any_within(lo, hi) {
+            return Some(&[]);
         }
         let all = &self.tags.by_tag;
         let start = all.partition_point(|&(t, _)| t < lo);

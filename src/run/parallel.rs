@@ -103,11 +103,16 @@ where
             while let Some(result) = pending.remove(&next) {
                 next += 1;
                 let go_on = consume(result);
+                if !go_on {
+                    // Before the token: a producer waiting for one then sees the stop (with the
+                    // token first, it could emit once more and wait for a token that no longer
+                    // comes, the workers waiting for it and this thread for them).
+                    stop.store(true, Ordering::Relaxed);
+                }
                 // After `consume`: what it hands back to the producer (buffers to reuse) is
                 // there before the producer may emit again.
                 let _ = token_tx.send(());
                 if !go_on {
-                    stop.store(true, Ordering::Relaxed);
                     pending.clear();
                     break;
                 }

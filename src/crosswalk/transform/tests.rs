@@ -243,13 +243,15 @@ fn in_place_is_apply() {
     for json in [r#""trim-isbd""#, r#""strip-brackets""#] {
         let t = spec(json).compile().unwrap();
         for v in values {
-            let mut s = v.to_string();
-            let kept = t.apply_in_place(&mut s).expect("an in-place transform");
             let out = t.apply_one(v).unwrap();
-            assert_eq!(if kept { vec![s] } else { vec![] }, out, "{json} {v:?}");
+            for mut s in [Cow::Borrowed(v), Cow::Owned(v.to_string())] {
+                let kept = t.apply_in_place(&mut s).expect("an in-place transform");
+                let s = s.into_owned();
+                assert_eq!(if kept { vec![s] } else { vec![] }, out, "{json} {v:?}");
+            }
         }
     }
-    let mut s = "ABC".to_string();
+    let mut s = Cow::Borrowed("ABC");
     assert_eq!(
         spec(r#""lowercase""#)
             .compile()

@@ -70,6 +70,10 @@ fn ends_with_abbreviation(s: &str) -> bool {
 pub fn trim_isbd(value: &str) -> &str {
     let mut s = value.trim_end();
     loop {
+        if !s.ends_with(['/', ':', ';', '=', ',', '.']) {
+            // Nothing below would cut anything (the usual case): no need to look further.
+            return s.trim_start();
+        }
         let before = s.len();
         for mark in [" /", " :", " ;", " ="] {
             if let Some(rest) = s.strip_suffix(mark) {
@@ -107,6 +111,9 @@ pub fn trim_isbd(value: &str) -> &str {
 /// ```
 pub fn strip_brackets(value: &str) -> &str {
     let s = value.trim();
+    if !s.starts_with('[') && !s.ends_with(']') {
+        return s;
+    }
     let opens = s.matches('[').count();
     let closes = s.matches(']').count();
     let stripped = match (s.strip_prefix('['), s.strip_suffix(']')) {

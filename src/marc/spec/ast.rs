@@ -51,6 +51,8 @@ pub(crate) struct TagPattern {
     bytes: [u8; 3],
     /// 0xff where the byte must match, 0 for a wildcard.
     mask: [u8; 3],
+    /// [`TagPattern::numeric_range`], worked out once.
+    numeric: Option<(u16, u16)>,
 }
 
 impl TagPattern {
@@ -63,27 +65,18 @@ impl TagPattern {
                 b[i] = 0;
             }
         }
-        Self { bytes: b, mask }
+        Self {
+            bytes: b,
+            mask,
+            numeric: numeric_range(b, mask),
+        }
     }
 
     /// The numeric tags the pattern matches, `lo..=hi`, when it is digits followed by wildcards
     /// (`245`, `51.`, `6..`); `None` otherwise (letters, `LDR`, a wildcard before a digit).
+    #[inline]
     pub fn numeric_range(&self) -> Option<(u16, u16)> {
-        let (mut lo, mut hi, mut wild) = (0u16, 0u16, false);
-        for i in 0..3 {
-            if self.mask[i] == 0 {
-                wild = true;
-                lo *= 10;
-                hi = hi * 10 + 9;
-            } else if wild || !self.bytes[i].is_ascii_digit() {
-                return None;
-            } else {
-                let d = u16::from(self.bytes[i] - b'0');
-                lo = lo * 10 + d;
-                hi = hi * 10 + d;
-            }
-        }
-        Some((lo, hi))
+        self.numeric
     }
 
     /// Does a record's tag match? The leader is matched only by the literal tag `LDR`.
@@ -98,6 +91,25 @@ impl TagPattern {
     pub fn is_leader(&self) -> bool {
         self.mask == [0xff; 3] && &self.bytes == b"LDR"
     }
+}
+
+/// [`TagPattern::numeric_range`] of a pattern's bytes and mask.
+fn numeric_range(bytes: [u8; 3], mask: [u8; 3]) -> Option<(u16, u16)> {
+    let (mut lo, mut hi, mut wild) = (0u16, 0u16, false);
+    for i in 0..3 {
+        if mask[i] == 0 {
+            wild = true;
+            lo *= 10;
+            hi = hi * 10 + 9;
+        } else if wild || !bytes[i].is_ascii_digit() {
+            return None;
+        } else {
+            let d = u16::from(bytes[i] - b'0');
+            lo = lo * 10 + d;
+            hi = hi * 10 + d;
+        }
+    }
+    Some((lo, hi))
 }
 
 /// One subfield code or a range of codes (`$a`, `$a-c`, `$0-5`).

@@ -45,8 +45,9 @@ pub(crate) fn field_value<'a>(field: &Field<'a>) -> Cow<'a, str> {
     match subs.len() {
         0 => Cow::Borrowed(""),
         1 => Cow::Borrowed(subs.next().map_or("", |s| s.value)),
-        _ => {
-            let mut out = String::new();
+        n => {
+            let len = field.subfields().map(|s| s.value.len()).sum::<usize>() + n - 1;
+            let mut out = String::with_capacity(len);
             for (k, s) in subs.enumerate() {
                 if k > 0 {
                     out.push(' ');

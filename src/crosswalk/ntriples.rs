@@ -2,11 +2,88 @@
 //! `Display` of a quad followed by ` .\n` (which is what `oxrdfio` writes for these two formats),
 //! without going through `fmt` one character at a time.
 
+use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::Write;
 
-use oxrdf::{GraphNameRef, LiteralRef, NamedOrBlankNodeRef, TermRef, TripleRef};
+use oxrdf::{GraphNameRef, LiteralRef, NamedNode, NamedOrBlankNodeRef, TermRef, TripleRef};
+
+use super::apply::{record_graph, Provenance, SameHasher, TripleSink, WordHasher};
 
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
+
+/// A [`TripleSink`] that writes each record's triples as N-Triples lines (or N-Quads lines in
+/// the record's graph, [`record_graph`]) into a buffer, without the duplicates of a record: a
+/// line equal to an earlier one of the record is taken back.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// The lines so far.
+    pub buf: Vec<u8>,
+    /// For N-Quads: the base and collection that name the records' graphs.
+    quads: Option<(String, String)>,
+    /// The current record's graph.
+    graph: Option<NamedNode>,
+    /// Hashes of the current record's lines.
+    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
+    /// Where each of the current record's lines starts in `buf`, for telling a duplicate from
+    /// a line with the same hash.
+    starts: Vec<usize>,
+}
+
+impl Lines {
+    /// N-Triples lines into `buf`.
+    pub fn triples(buf: Vec<u8>) -> Self {
+        Lines {
+            buf,
+            ..Lines::default()
+        }
+    }
+
+    /// N-Quads lines into `buf`, each record's in its graph in `collection`.
+    pub fn quads(buf: Vec<u8>, base: &str, collection: &str) -> Self {
+        Lines {
+            buf,
+            quads: Some((base.to_string(), collection.to_string())),
+            ..Lines::default()
+        }
+    }
+}
+
+impl TripleSink for Lines {
+    fn start(&mut self, record_id: &str) {
+        self.graph = match &self.quads {
+            Some((base, collection)) => record_graph(base, collection, record_id),
+            None => None,
+        };
+        self.seen.clear();
+        self.starts.clear();
+    }
+
+    fn triple(&mut self, triple: TripleRef<'_>, _: Provenance) {
+        let start = self.buf.len();
+        let graph = match &self.graph {
+            Some(g) => GraphNameRef::NamedNode(g.as_ref()),
+            None => GraphNameRef::DefaultGraph,
+        };
+        write_line(&mut self.buf, triple, graph);
+        let line = &self.buf[start..];
+        let mut h = WordHasher::default();
+        h.write(line);
+        if !self.seen.insert(h.finish()) {
+            let mut ends = self.starts.iter().skip(1).chain(std::iter::once(&start));
+            let duplicate = self
+                .starts
+                .iter()
+                .zip(&mut ends)
+                .any(|(&a, &b)| &self.buf[a..b] == line);
+            if duplicate {
+                self.buf.truncate(start);
+                return;
+            }
+        }
+        self.starts.push(start);
+    }
+}
 
 /// Appends one line: `S P O .` (default graph) or `S P O G .`.
 pub fn write_line(out: &mut Vec<u8>, t: TripleRef<'_>, graph: GraphNameRef<'_>) {
