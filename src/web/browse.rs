@@ -1356,7 +1356,7 @@ fn across(
     let pages = total.div_ceil(PAGE_SIZE).max(1);
     pager(
         ask,
-        &href_to(iri, &filters),
+        (iri, &filters),
         page,
         Some((pages, more)),
         page < pages,
@@ -1441,10 +1441,10 @@ fn items_table(ask: &Ask<'_>, shown: &mut [Item], labels: &mut Labels, out: &mut
 
 /// The pager of a list: "Page N of M" when the list's length is known (`last`: the number of
 /// pages, and whether the scan stopped before the end), else "Page N"; links to the page before
-/// and, when `has_next`, after (`href(page)` is a page's address).
+/// and, when `has_next`, after, in the list of `iri` with `filters`.
 fn pager(
     ask: &Ask<'_>,
-    href: &dyn Fn(usize) -> String,
+    (iri, filters): (&str, &[(&str, &str)]),
     page: usize,
     last: Option<(usize, bool)>,
     has_next: bool,
@@ -1462,7 +1462,7 @@ fn pager(
         let _ = write!(
             out,
             "<li><a rel=\"prev\" href=\"{}\">{}</a></li>",
-            esc(&href(page - 1)),
+            esc(&href(iri, filters, page - 1)),
             ask.tr("Previous page")
         );
     }
@@ -1481,16 +1481,11 @@ fn pager(
         let _ = write!(
             out,
             "<li><a rel=\"next\" href=\"{}\">{}</a></li>",
-            esc(&href(page + 1)),
+            esc(&href(iri, filters, page + 1)),
             ask.tr("Next page")
         );
     }
     out.push_str("</ul></nav>");
-}
-
-/// Page addresses of the list of `iri` with `filters`.
-fn href_to<'a>(iri: &'a str, filters: &'a [(&str, &str)]) -> impl Fn(usize) -> String + 'a {
-    move |page| href(iri, filters, page)
 }
 
 /// Items scanned at the most for a page of a list not made yet: deeper pages wait for the list.
@@ -1545,7 +1540,7 @@ fn first_items(
         ask.tr("The items are being counted and their facets made; here are the first.")
     );
     items_table(ask, &mut shown, labels, out);
-    pager(ask, &href_to(iri, filters), page, None, has_next, out);
+    pager(ask, (iri, filters), page, None, has_next, out);
     out.push_str("</div></section>");
     Ok(())
 }
