@@ -108,7 +108,7 @@ pub struct RecordOutput {
     /// Set by [`RecordOutput::without_reconciliations`]: `reconciliations` stays empty.
     skip_reconciliations: bool,
     /// Hashes of the triples so far, for removing duplicates.
-    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
+    seen: Hashes,
     /// What `reconcile` transforms gave for values seen in earlier records.
     reconciled: ReconcileCache,
     /// IRIs made from values (`iri = "{value}"`) already found valid in earlier records.
@@ -942,10 +942,39 @@ fn record_reconciliation(
             TripleRef::new(subject, term!(cw:"matchMethod"), method),
             prov,
         );
-        let score = format!("{score:.2}");
+        let mut digits = [0u8; 24];
+        let score = match two_decimals(score, &mut digits) {
+            Some(s) => Cow::Borrowed(s),
+            None => Cow::Owned(format!("{score:.2}")),
+        };
         let score = LiteralRef::new_typed_literal(&score, xsd::DECIMAL);
         sink.triple(TripleRef::new(subject, term!(cw:"matchScore"), score), prov);
     }
+}
+
+/// `x` as `format!("{x:.2}")` writes it (the exact value rounded half to even), without `fmt`,
+/// for `0 <= x < 10^6` (`None` otherwise).
+fn two_decimals(x: f32, buf: &mut [u8; 24]) -> Option<&str> {
+    if !(0.0..1e6).contains(&x) {
+        return None;
+    }
+    // Exact: 24 bits of mantissa times 100 fit in an f64's 53.
+    let hundredths = (f64::from(x) * 100.0).round_ties_even() as u64;
+    let mut n = hundredths;
+    let mut at = buf.len();
+    for k in 0.. {
+        if k == 2 {
+            at -= 1;
+            buf[at] = b'.';
+        }
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 && k >= 2 {
+            break;
+        }
+    }
+    std::str::from_utf8(&buf[at..]).ok()
 }
 
 /// What [`Mapping::apply_with`] gives the triples it makes to, one at a time.
@@ -961,7 +990,7 @@ pub trait TripleSink {
 /// The sink of [`Mapping::apply_into`]: the triples as [`RecordOutput::triples`].
 struct Collect {
     triples: Vec<Emitted>,
-    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
+    seen: Hashes,
 }
 
 impl TripleSink for Collect {
@@ -1075,23 +1104,56 @@ impl std::hash::Hasher for WordHasher {
     }
 }
 
-/// The hashes in [`RecordOutput`]'s set are already hashes: used as they are.
-#[derive(Default)]
-pub(crate) struct SameHasher(u64);
+/// A set of the hashes of a record's triples (or lines): open addressing over a table twice the
+/// size of the set, probed linearly. Cheaper than a `HashSet` for the few dozen entries of a
+/// record, and emptied with one `fill` between records.
+#[derive(Debug, Default)]
+pub(crate) struct Hashes {
+    /// The hashes, with their lowest bit set; 0 is an empty slot.
+    slots: Vec<u64>,
+    len: usize,
+}
 
-impl std::hash::Hasher for SameHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = (self.0 << 8) | u64::from(*b);
+impl Hashes {
+    /// Empties the set (and gives back a table grown by an unusually large record).
+    pub(crate) fn clear(&mut self) {
+        if self.slots.len() > 1024 && self.len * 8 < self.slots.len() {
+            self.slots = Vec::new();
+        } else {
+            self.slots.fill(0);
+        }
+        self.len = 0;
+    }
+
+    /// Adds `hash`; false when it was there (or a hash differing from it in the lowest bit
+    /// only: the caller compares the values then, as for any other collision).
+    pub(crate) fn insert(&mut self, hash: u64) -> bool {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow();
+        }
+        let h = hash | 1;
+        let mask = self.slots.len() - 1;
+        let mut i = (h >> 32) as usize & mask;
+        loop {
+            match self.slots[i] {
+                0 => {
+                    self.slots[i] = h;
+                    self.len += 1;
+                    return true;
+                }
+                s if s == h => return false,
+                _ => i = (i + 1) & mask,
+            }
         }
     }
 
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
+    fn grow(&mut self) {
+        let size = (self.slots.len() * 2).max(64);
+        let old = std::mem::replace(&mut self.slots, vec![0; size]);
+        self.len = 0;
+        for h in old.into_iter().filter(|&h| h != 0) {
+            self.insert(h);
+        }
     }
 }
 
@@ -1102,17 +1164,24 @@ pub(crate) fn fold_into(key: &mut String, value: &str) {
         // The decomposition leaves ASCII as it is: the words are runs of ASCII letters and
         // digits, copied a run at a time.
         key.reserve(value.len() + 1);
-        let words = value
-            .as_bytes()
-            .split(|b| !b.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty());
-        for (k, word) in words.enumerate() {
-            if k > 0 || !key.is_empty() {
+        let bytes = value.as_bytes();
+        let mut first = key.is_empty();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let word = i;
+            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+                i += 1;
+            }
+            if !first {
                 key.push(' ');
             }
+            first = false;
             let start = key.len();
-            // A run of ASCII letters and digits: valid UTF-8 as it is.
-            key.push_str(std::str::from_utf8(word).unwrap_or_default());
+            key.push_str(&value[word..i]);
             key[start..].make_ascii_lowercase();
         }
     } else {
@@ -1196,6 +1265,49 @@ fn percent_encode(out: &mut String, c: char) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `Hashes` answers as a `HashSet` would, across growth and clearing (the lowest bit aside).
+    #[test]
+    fn hashes_is_a_set() {
+        let mut set = Hashes::default();
+        let mut reference = HashSet::new();
+        let mut x = 0x9e37_79b9_7f4a_7c15_u64;
+        for round in 0..3 {
+            for k in 0..5000u64 {
+                x = x
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
+                // Values repeat (k % 700), and colliding slots are many (equal high halves).
+                let h = if k % 3 == 0 { (k % 700) << 1 } else { x & !1 };
+                assert_eq!(set.insert(h), reference.insert(h), "round {round}, {k}");
+            }
+            set.clear();
+            reference.clear();
+        }
+        assert!(
+            set.insert(2) && !set.insert(3),
+            "only the lowest bit differs"
+        );
+    }
+
+    /// Scores are written as `format!("{:.2}")` writes them, ties (0.125, 0.875) included.
+    #[test]
+    fn two_decimals_is_format() {
+        let mut buf = [0u8; 24];
+        let mut xs: Vec<f32> = (0..=20_000).map(|k| k as f32 / 8000.0).collect();
+        xs.extend((0..=1000).map(|k| k as f32 * 0.01));
+        xs.extend([0.0, 0.005, 0.015, 0.845, 0.995, 1.0, 999_999.9, 123.456]);
+        for x in xs {
+            assert_eq!(
+                two_decimals(x, &mut buf),
+                Some(format!("{x:.2}").as_str()),
+                "{x}"
+            );
+        }
+        for x in [-0.5, f32::NAN, f32::INFINITY, 1e6] {
+            assert_eq!(two_decimals(x, &mut buf), None);
+        }
+    }
 
     /// Where a template is valid by construction, every value it is given makes an IRI that
     /// `NamedNode::new` accepts: the check it skips could never fail.

@@ -2,13 +2,12 @@
 //! `Display` of a quad followed by ` .\n` (which is what `oxrdfio` writes for these two formats),
 //! without going through `fmt` one character at a time.
 
-use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 use std::io::Write;
 
 use oxrdf::{GraphNameRef, LiteralRef, NamedNode, NamedOrBlankNodeRef, TermRef, TripleRef};
 
-use super::apply::{record_graph, Provenance, SameHasher, TripleSink, WordHasher};
+use super::apply::{record_graph, Hashes, Provenance, TripleSink, WordHasher};
 
 const XSD_STRING: &str = "http://www.w3.org/2001/XMLSchema#string";
 
@@ -24,7 +23,7 @@ pub struct Lines {
     /// The current record's graph.
     graph: Option<NamedNode>,
     /// Hashes of the current record's lines.
-    seen: HashSet<u64, BuildHasherDefault<SameHasher>>,
+    seen: Hashes,
     /// Where each of the current record's lines starts in `buf`, for telling a duplicate from
     /// a line with the same hash.
     starts: Vec<usize>,
@@ -142,6 +141,16 @@ fn literal(out: &mut Vec<u8>, l: LiteralRef<'_>) {
 fn quoted(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
     let bytes = s.as_bytes();
+    if !bytes
+        .iter()
+        .fold(false, |found, &b| found | needs_escape(b))
+    {
+        // Nothing to escape (most values): one copy. The test looks at every byte without
+        // stopping early, so that it runs on whole vectors.
+        out.extend_from_slice(bytes);
+        out.push(b'"');
+        return;
+    }
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
@@ -190,6 +199,13 @@ fn quoted(out: &mut Vec<u8>, s: &str) {
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
+}
+
+/// Whether `b` may need escaping: a C0 control, `"`, `\`, DEL, or the 0xEF that starts U+FFFE
+/// and U+FFFF.
+#[inline]
+fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF
 }
 
 /// Whether one of the eight bytes of `w` may need escaping: a C0 control, `"`, `\`, DEL, or
