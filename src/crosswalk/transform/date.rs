@@ -320,6 +320,28 @@ fn edtf_year(token: &str) -> String {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn parse_publication(value: &str) -> Result<Option<DateValue>, DateError> {
+    match plain_year(value) {
+        Some(year) => Ok(Some(DateValue::new(year.to_string(), Datatype::XsdGYear))),
+        None => parse_statement(value),
+    }
+}
+
+/// The year of the commonest statements (`1999`, `1999.`, `c1999.`, `p1999`, `©1999`,
+/// `[1999]`), which [`parse_statement`] would give as `xsd:gYear` too, found without it.
+fn plain_year(value: &str) -> Option<&str> {
+    let s = value.trim();
+    let s = s.strip_prefix('[').unwrap_or(s);
+    let s = s.strip_prefix(['c', 'C', 'p', 'P', '©']).unwrap_or(s);
+    let (year, rest) = s.split_at_checked(4)?;
+    if !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let rest = rest.strip_prefix(']').unwrap_or(rest);
+    matches!(rest, "" | ".").then_some(year)
+}
+
+/// Any publication statement: [`parse_publication`] without its shortcut.
+fn parse_statement(value: &str) -> Result<Option<DateValue>, DateError> {
     let lower = value.trim().to_lowercase();
     // "1999 [i.e. 2000]": the correction wins.
     let text = lower.rsplit_once("i.e.").map_or(lower.as_str(), |(_, r)| r);
@@ -509,6 +531,31 @@ pub fn parse_auto(value: &str) -> Result<Option<DateValue>, DateError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The shortcut gives what the general parser gives, wherever it applies, and stays out of
+    /// the way of everything else.
+    #[test]
+    fn plain_years_are_what_the_parser_gives() {
+        let mut taken = 0;
+        for open in ["", "[", " ["] {
+            for prefix in [
+                "", "c", "C", "p", "P", "©", "ca.", "ca ", "c.", "i.e. ", "n",
+            ] {
+                for year in [
+                    "1999", "2001", "0999", "199", "19999", "199-", "19uu", "1990s",
+                ] {
+                    for close in ["", "]", "].", ".", " .", "?", "]?", "-", ",", ";", "-2000"] {
+                        let v = format!("{open}{prefix}{year}{close} ");
+                        if plain_year(&v).is_some() {
+                            taken += 1;
+                        }
+                        assert_eq!(parse_publication(&v), parse_statement(&v), "{v:?}");
+                    }
+                }
+            }
+        }
+        assert_eq!(taken, 3 * 6 * 3 * 4);
+    }
 
     fn show(r: Result<Option<DateValue>, DateError>) -> String {
         match r {
