@@ -825,9 +825,12 @@ impl<R: Selectable> Mapping<R> {
                     // A whole-IRI template takes an absolute IRI as it is, with the characters an
                     // IRI may not hold (`|`, spaces, `<>"{}\^`) percent-encoded.
                     if t.pieces.len() == 1 && (v.contains("://") || v.starts_with("urn:")) {
-                        if v.bytes()
-                            .all(|b| b.is_ascii_graphic() && !b"<>\"{}|\\^`".contains(&b))
-                        {
+                        let plain = |b: u8| {
+                            b.is_ascii_graphic()
+                                && !matches!(b, b'<' | b'>' | b'"' | b'{' | b'}' | b'|' | b'\\')
+                                && !matches!(b, b'^' | b'`')
+                        };
+                        if v.bytes().fold(true, |all, b| all & plain(b)) {
                             // Nothing to encode (the usual case): as it is.
                             iri.push_str(v);
                             continue;
