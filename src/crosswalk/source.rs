@@ -102,10 +102,12 @@ impl Source for RecordBuf {
             }
         };
         let file: Arc<str> = name.into();
+        let mut next = RecordBuf::new();
         loop {
-            let mut rec = RecordBuf::new();
+            let mut rec = std::mem::take(&mut next);
             match reader.read_record(&mut rec) {
                 Ok(true) => {
+                    next = rec.empty_like();
                     let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if !each(Item::Record(rec, location)) {
                         return;

@@ -272,6 +272,27 @@ impl RecordBuf {
         Self::default()
     }
 
+    /// An empty record with room for one the size of `self` (text, fields, subfields, raw
+    /// bytes), for readers that hand each record over and read the next into a new one: it then
+    /// seldom grows.
+    ///
+    /// ```
+    /// use crosswalk::marc::{RecordBuf, Tag};
+    /// let mut rec = RecordBuf::new();
+    /// rec.push_control_field(Tag::from_bytes(*b"001"), "ocm12345");
+    /// let next = rec.empty_like();
+    /// assert_eq!(next.len(), 0);
+    /// ```
+    pub fn empty_like(&self) -> RecordBuf {
+        let mut next = RecordBuf::new();
+        next.text.reserve(self.text.len());
+        next.fields.reserve(self.fields.len());
+        next.subfields.reserve(self.subfields.len());
+        next.raw.reserve(self.raw.len());
+        next.tags.by_tag.reserve(self.tags.by_tag.len());
+        next
+    }
+
     /// Empties the record, keeping its allocations.
     pub fn clear(&mut self) {
         self.leader = Leader::default();
