@@ -444,11 +444,27 @@ impl<R: Selectable> Mapping<R> {
                     first_group = false;
                     let (lang, origin) =
                         first.as_ref().map_or((None, None), |f| (f.lang, f.origin));
+                    let same_field = |f: &Flow<'_>| f.origin.map(|o| o.0) == origin.map(|o| o.0);
+                    if let Some(sep) = t.join_separator() {
+                        // `apply_list` of `join`, without making each value an owned `Output`
+                        // first (and a single value stays borrowed).
+                        let tag = first.as_ref().map(|f| f.tag.clone()).unwrap_or_default();
+                        let group = std::iter::from_fn(|| rest.next_if(same_field));
+                        let values = first.into_iter().chain(group).map(|f| f.value);
+                        if let Some(value) = super::transform::join_values(values, sep) {
+                            next.push(Flow {
+                                value,
+                                tag,
+                                lang,
+                                origin,
+                                note: None,
+                            });
+                        }
+                        continue;
+                    }
                     values.clear();
                     values.extend(first.map(Flow::into_output));
-                    while let Some(f) = rest.next_if(|f| {
-                        *tname == "default" || f.origin.map(|o| o.0) == origin.map(|o| o.0)
-                    }) {
+                    while let Some(f) = rest.next_if(|f| *tname == "default" || same_field(f)) {
                         values.push(f.into_output());
                     }
                     match t.apply_list(&values) {

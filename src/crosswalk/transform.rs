@@ -441,6 +441,30 @@ fn push(out: &mut Vec<Output>, value: Cow<'_, str>) {
     }
 }
 
+/// What `join` makes of `values`: the ones that are not blank, `sep` between them (a single one
+/// as it is); `None` when all are blank.
+pub(crate) fn join_values<'v>(
+    values: impl IntoIterator<Item = Cow<'v, str>>,
+    sep: &str,
+) -> Option<Cow<'v, str>> {
+    let mut joined: Option<Cow<'v, str>> = None;
+    for v in values {
+        if v.trim().is_empty() {
+            continue;
+        }
+        joined = Some(match joined.take() {
+            None => v,
+            Some(j) => {
+                let mut j = j.into_owned();
+                j.push_str(sep);
+                j.push_str(&v);
+                Cow::Owned(j)
+            }
+        });
+    }
+    joined
+}
+
 fn date_out(
     out: &mut Vec<Output>,
     transform: &'static str,
@@ -635,6 +659,14 @@ impl CompiledTransform {
             .collect())
     }
 
+    /// The separator, if this is a `join`.
+    pub(crate) fn join_separator(&self) -> Option<&str> {
+        match &self.op {
+            Op::Plain(Transform::Join(sep)) => Some(sep),
+            _ => None,
+        }
+    }
+
     /// Apply to all the values of one selection.
     ///
     /// `join` makes one value of them (keeping the first value's tag), `default` gives its value
@@ -654,17 +686,13 @@ impl CompiledTransform {
     pub fn apply_list(&self, values: &[Output]) -> Result<Vec<Output>, TransformError> {
         match &self.op {
             Op::Plain(Transform::Join(sep)) => {
-                let parts: Vec<&str> = values
-                    .iter()
-                    .map(|o| o.value.as_str())
-                    .filter(|v| !v.trim().is_empty())
-                    .collect();
-                if parts.is_empty() {
+                let parts = values.iter().map(|o| Cow::Borrowed(o.value.as_str()));
+                let Some(value) = join_values(parts, sep) else {
                     return Ok(Vec::new());
-                }
+                };
                 let tag = values.first().map(|o| o.tag.clone()).unwrap_or_default();
                 Ok(vec![Output {
-                    value: parts.join(sep),
+                    value: value.into_owned(),
                     tag,
                 }])
             }
