@@ -1,4 +1,4 @@
-//! Criterion benchmarks for the MARC readers and writers.
+//! Criterion benchmarks for the MARC readers and writers, and the shipped MARC crosswalk.
 //!
 //! `cargo bench --bench marc` (add `-- --warm-up-time 1 --measurement-time 3` for a quick run;
 //! `CROSSWALK_BENCH_CPU=1` measures the CPU time of the thread instead of wall time, for shared
@@ -19,10 +19,13 @@ use std::io;
 use common::{capitalize, phrase, Rng, WORDS};
 use criterion::measurement::Measurement;
 use criterion::{BatchSize, Criterion, Throughput};
+use crosswalk::crosswalk::ntriples::Lines;
+use crosswalk::crosswalk::{AnyMapping, RecordContext, RecordOutput};
 use crosswalk::marc::encoding::DecodeProblem;
 use crosswalk::marc::iso2709::{self, ReaderBuilder};
 use crosswalk::marc::marc8::Marc8Decoder;
 use crosswalk::marc::{json, xml, Leader, RecordBuf, Tag};
+use crosswalk::Location;
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 /// Records per iteration.
@@ -1175,7 +1178,62 @@ fn bench_marc8<M: Measurement>(c: &mut Criterion<M>) {
     g.finish();
 }
 
+/// The shipped MARC crosswalk (`mappings/marc21-dcterms.toml`, with its vocabularies) on the
+/// generated records, on one thread: what each of `crosswalk convert --to nt`'s workers does per
+/// record (the mapping alone), and the same after reading the records from ISO 2709 bytes.
+fn bench_crosswalk<M: Measurement>(c: &mut Criterion<M>) {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/mappings/marc21-dcterms.toml");
+    let mapping = match AnyMapping::load(path) {
+        Ok(AnyMapping::Marc(m)) => m,
+        Ok(_) => panic!("{path} is not a MARC mapping"),
+        Err(e) => panic!("{e}"),
+    };
+    let mrc = to_iso2709(&records(RECORDS));
+    let mut reader = ReaderBuilder::new().lenient(true).build(&mrc[..]);
+    let recs: Vec<RecordBuf> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(recs.len() as u64, RECORDS);
+    let ctx = RecordContext {
+        collection: "bench".into(),
+        fallback_id: "bench".into(),
+        location: Location::default(),
+    };
+    let mut out = RecordOutput::without_reconciliations();
+    let mut lines = Lines::triples(Vec::new());
+    for rec in &recs {
+        mapping.apply_with(rec, &ctx, &mut out, &mut lines);
+    }
+    eprintln!(
+        "crosswalk: {RECORDS} records give {} N-Triples lines, {} bytes",
+        lines.buf.iter().filter(|&&b| b == b'\n').count(),
+        lines.buf.len()
+    );
+    let mut g = c.benchmark_group("crosswalk");
+    g.throughput(Throughput::Elements(RECORDS));
+    g.bench_function("marc21_dcterms_nt", |b| {
+        b.iter(|| {
+            lines.buf.clear();
+            for rec in &recs {
+                mapping.apply_with(rec, &ctx, &mut out, &mut lines);
+            }
+            black_box(lines.buf.len())
+        })
+    });
+    g.bench_function("read_marc21_dcterms_nt", |b| {
+        b.iter(|| {
+            lines.buf.clear();
+            let mut reader = ReaderBuilder::new().lenient(true).build(&mrc[..]);
+            let mut rec = RecordBuf::new();
+            while reader.read_record(&mut rec).unwrap() {
+                mapping.apply_with(&rec, &ctx, &mut out, &mut lines);
+            }
+            black_box(lines.buf.len())
+        })
+    });
+    g.finish();
+}
+
 fn run<M: Measurement>(c: &mut Criterion<M>) {
+    bench_crosswalk(c);
     bench_iso2709(c);
     bench_marcxml_and_json(c);
     bench_marc8(c);
