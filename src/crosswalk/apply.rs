@@ -1183,25 +1183,21 @@ pub(crate) fn fold_into(key: &mut String, value: &str) {
         // The decomposition leaves ASCII as it is: the words are runs of ASCII letters and
         // digits, copied a run at a time.
         key.reserve(value.len() + 1);
-        let bytes = value.as_bytes();
-        let mut first = key.is_empty();
-        let mut i = 0;
-        while i < bytes.len() {
-            if !bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-                continue;
+        // One pass: a space where a word starts (unless the key is still empty), each letter or
+        // digit in lower case.
+        let mut space = !key.is_empty();
+        let mut in_word = false;
+        for &b in value.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if !in_word && space {
+                    key.push(' ');
+                }
+                in_word = true;
+                key.push(char::from(b.to_ascii_lowercase()));
+            } else if in_word {
+                in_word = false;
+                space = true;
             }
-            let word = i;
-            while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
-                i += 1;
-            }
-            if !first {
-                key.push(' ');
-            }
-            first = false;
-            let start = key.len();
-            key.push_str(&value[word..i]);
-            key[start..].make_ascii_lowercase();
         }
     } else {
         let marks = unicode_normalization::char::is_combining_mark;

@@ -564,6 +564,25 @@ impl<'a> Field<'a> {
         })
     }
 
+    /// The codes of the subfields, in order (their values are not looked at).
+    pub(crate) fn subfield_codes(&self) -> impl Iterator<Item = char> + 'a {
+        let e = *self.entry();
+        let range = if e.indicators.is_some() {
+            e.start as usize..e.end as usize
+        } else {
+            0..0
+        };
+        self.rec.subfields[range].iter().map(|s| s.code)
+    }
+
+    /// The value of subfield `pos` (0-based, as in [`Field::subfields`]).
+    pub(crate) fn subfield_value(&self, pos: usize) -> Option<&'a str> {
+        let e = *self.entry();
+        e.indicators?;
+        let s = self.rec.subfields[e.start as usize..e.end as usize].get(pos)?;
+        self.rec.text.get(s.start as usize..s.end as usize)
+    }
+
     /// The first subfield with this code.
     pub fn subfield(&self, code: char) -> Option<&'a str> {
         self.subfields().find(|s| s.code == code).map(|s| s.value)

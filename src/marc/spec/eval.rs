@@ -454,11 +454,15 @@ fn select_in_field<'a>(
             );
         }
         Kind::Subfields(parts) => {
-            for (pos, s) in field.subfields().enumerate() {
+            // Codes first: a subfield's value is only looked up when a part wants it.
+            for (pos, code) in field.subfield_codes().enumerate() {
                 for p in parts {
-                    if !p.codes.matches(s.code) {
+                    if !p.codes.matches(code) {
                         continue;
                     }
+                    let Some(value) = field.subfield_value(pos) else {
+                        continue;
+                    };
                     if let Some(r) = &p.index {
                         let matching = |t: &crate::marc::Subfield<'_>| p.codes.matches(t.code);
                         let Some((a, b)) =
@@ -471,7 +475,7 @@ fn select_in_field<'a>(
                             continue;
                         }
                     }
-                    let Some((value, span)) = apply_chars(Cow::Borrowed(s.value), p.chars.as_ref())
+                    let Some((value, span)) = apply_chars(Cow::Borrowed(value), p.chars.as_ref())
                     else {
                         continue;
                     };
