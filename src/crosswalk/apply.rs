@@ -974,8 +974,8 @@ fn record_reconciliation(
 /// `x` as `format!("{x:.2}")` writes it (the exact value rounded half to even), without `fmt`,
 /// for `0 <= x < 10^6` (`None` otherwise).
 fn two_decimals(x: f32, buf: &mut [u8; 24]) -> Option<&str> {
-    if !(0.0..1e6).contains(&x) {
-        return None;
+    if !(0.0..1e6).contains(&x) || x.is_sign_negative() {
+        return None; // also -0.0, which `format!` writes as "-0.00"
     }
     // Exact: 24 bits of mantissa times 100 fit in an f64's 53.
     let hundredths = (f64::from(x) * 100.0).round_ties_even() as u64;
@@ -1319,7 +1319,7 @@ mod tests {
                 "{x}"
             );
         }
-        for x in [-0.5, f32::NAN, f32::INFINITY, 1e6] {
+        for x in [-0.5, -0.0, f32::NAN, f32::INFINITY, 1e6] {
             assert_eq!(two_decimals(x, &mut buf), None);
         }
     }
