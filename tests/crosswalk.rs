@@ -154,3 +154,63 @@ fn every_corpus_record_goes_through_its_crosswalk() {
     eprintln!("ead-dcterms: {r} records, {t} triples, {f} rule failures");
     assert!(r > 5000, "{r}");
 }
+
+/// `join` joins the values of each field on its own (blank ones left out, a single value as it
+/// is), `default` gives its value when nothing is selected and keeps what is.
+#[test]
+fn join_is_per_field_and_default_fills_an_empty_selection() {
+    let text = format!(
+        r#"{HEAD}
+[[resource]]
+name = "item"
+iri = "{{base}}{{record}}"
+
+[[resource.rule]]
+name = "headings"
+select = ["650$a", "650$x", "650$z"]
+transforms = [{{ join = " -- " }}]
+predicate = "dcterms:subject"
+
+[[resource.rule]]
+name = "note or not"
+select = "500$a"
+transforms = [{{ default = "no note" }}]
+predicate = "dcterms:description"
+
+[[resource.rule]]
+name = "edition or not"
+select = "250$a"
+transforms = [{{ default = "no edition" }}]
+predicate = "bibo:edition"
+
+[prefixes]
+bibo = "http://purl.org/ontology/bibo/"
+
+[[example]]
+name = "two headings, a blank subfield, one note"
+input = """
+<record xmlns="http://www.loc.gov/MARC21/slim">
+  <leader>00000nam  2200000 a 4500</leader>
+  <controlfield tag="001">r1</controlfield>
+  <datafield tag="250" ind1=" " ind2=" "><subfield code="a">2nd ed.</subfield></datafield>
+  <datafield tag="650" ind1=" " ind2="0"><subfield code="a">Gardening</subfield><subfield code="x"> </subfield><subfield code="z">Wisconsin</subfield></datafield>
+  <datafield tag="650" ind1=" " ind2="0"><subfield code="a">Humor</subfield></datafield>
+</record>
+"""
+expect = """
+<https://example.org/r1> dcterms:subject "Gardening -- Wisconsin", "Humor" ;
+  dcterms:description "no note" ;
+  bibo:edition "2nd ed." .
+"""
+"#
+    );
+    let dir = std::env::temp_dir().join(format!("crosswalk-join-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("join.toml");
+    std::fs::write(&path, text).unwrap();
+    let m = AnyMapping::load(&path).unwrap();
+    let results = m.run_examples();
+    assert_eq!(results.len(), 1);
+    assert!(results[0].passed(), "{:?}", results[0]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

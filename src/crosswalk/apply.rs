@@ -429,60 +429,46 @@ impl<R: Selectable> Mapping<R> {
         // The values after each transform; `flows` and `next` trade places.
         for (tname, t) in &rule.transforms {
             next.clear();
-            if *tname == "join" || *tname == "default" {
-                // `join` works per field / element (values of one occurrence together);
-                // `default` on the whole selection.
-                let mut values: Vec<Output> = Vec::new();
+            if let Some(sep) = t.join_separator() {
+                // `join` works per field / element: the values of one occurrence together, a
+                // single one left borrowed.
                 let mut rest = flows.drain(..).peekable();
-                let mut first_group = true;
-                loop {
-                    let first = rest.next();
-                    if first.is_none() && !first_group {
-                        break;
-                    }
-                    // Nothing selected at all: one empty group (`default` gives its value).
-                    first_group = false;
-                    let (lang, origin) =
-                        first.as_ref().map_or((None, None), |f| (f.lang, f.origin));
+                while let Some(first) = rest.next() {
+                    let (tag, lang, origin) = (first.tag.clone(), first.lang, first.origin);
                     let same_field = |f: &Flow<'_>| f.origin.map(|o| o.0) == origin.map(|o| o.0);
-                    if let Some(sep) = t.join_separator() {
-                        // `apply_list` of `join`, without making each value an owned `Output`
-                        // first (and a single value stays borrowed).
-                        let tag = first.as_ref().map(|f| f.tag.clone()).unwrap_or_default();
-                        let group = std::iter::from_fn(|| rest.next_if(same_field));
-                        let values = first.into_iter().chain(group).map(|f| f.value);
-                        if let Some(value) = super::transform::join_values(values, sep) {
-                            next.push(Flow {
-                                value,
-                                tag,
-                                lang,
-                                origin,
-                                note: None,
-                            });
-                        }
-                        continue;
-                    }
-                    values.clear();
-                    values.extend(first.map(Flow::into_output));
-                    while let Some(f) = rest.next_if(|f| *tname == "default" || same_field(f)) {
-                        values.push(f.into_output());
-                    }
-                    match t.apply_list(&values) {
-                        Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
-                            value: Cow::Owned(o.value),
-                            tag: o.tag,
+                    let group = std::iter::from_fn(|| rest.next_if(same_field));
+                    let values = std::iter::once(first).chain(group).map(|f| f.value);
+                    if let Some(value) = super::transform::join_values(values, sep) {
+                        next.push(Flow {
+                            value,
+                            tag,
                             lang,
                             origin,
                             note: None,
-                        })),
-                        Err(e) => {
-                            let d =
-                                self.rule_warning(record, ctx, &out.record_id, ri, rule, origin, e);
-                            out.diagnostics.push(d);
-                        }
+                        });
                     }
                 }
                 drop(rest);
+                std::mem::swap(flows, next);
+                continue;
+            }
+            if *tname == "default" {
+                // `default` on the whole selection (nothing selected: its value).
+                let (lang, origin) = flows.first().map_or((None, None), |f| (f.lang, f.origin));
+                let values: Vec<Output> = flows.drain(..).map(Flow::into_output).collect();
+                match t.apply_list(&values) {
+                    Ok(outs) => next.extend(outs.into_iter().map(|o| Flow {
+                        value: Cow::Owned(o.value),
+                        tag: o.tag,
+                        lang,
+                        origin,
+                        note: None,
+                    })),
+                    Err(e) => {
+                        let d = self.rule_warning(record, ctx, &out.record_id, ri, rule, origin, e);
+                        out.diagnostics.push(d);
+                    }
+                }
                 std::mem::swap(flows, next);
                 continue;
             }
