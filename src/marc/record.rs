@@ -551,35 +551,30 @@ impl<'a> Field<'a> {
 
     /// The subfields of a data field, in order (empty for a control field).
     pub fn subfields(&self) -> impl ExactSizeIterator<Item = Subfield<'a>> + 'a {
-        let e = *self.entry();
         let rec = self.rec;
-        let range = if e.indicators.is_some() {
-            e.start as usize..e.end as usize
-        } else {
-            0..0
-        };
-        rec.subfields[range].iter().map(move |s| Subfield {
+        self.subfield_entries().iter().map(move |s| Subfield {
             code: s.code,
             value: &rec.text[s.start as usize..s.end as usize],
         })
     }
 
+    /// The entries of the subfields (none for a control field).
+    fn subfield_entries(&self) -> &'a [SubfieldEntry] {
+        let e = self.entry();
+        match e.indicators {
+            Some(_) => &self.rec.subfields[e.start as usize..e.end as usize],
+            None => &[],
+        }
+    }
+
     /// The codes of the subfields, in order (their values are not looked at).
     pub(crate) fn subfield_codes(&self) -> impl Iterator<Item = char> + 'a {
-        let e = *self.entry();
-        let range = if e.indicators.is_some() {
-            e.start as usize..e.end as usize
-        } else {
-            0..0
-        };
-        self.rec.subfields[range].iter().map(|s| s.code)
+        self.subfield_entries().iter().map(|s| s.code)
     }
 
     /// The value of subfield `pos` (0-based, as in [`Field::subfields`]).
     pub(crate) fn subfield_value(&self, pos: usize) -> Option<&'a str> {
-        let e = *self.entry();
-        e.indicators?;
-        let s = self.rec.subfields[e.start as usize..e.end as usize].get(pos)?;
+        let s = self.subfield_entries().get(pos)?;
         self.rec.text.get(s.start as usize..s.end as usize)
     }
 
