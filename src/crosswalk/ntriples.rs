@@ -151,18 +151,11 @@ fn quoted(out: &mut Vec<u8>, s: &str) {
         out.push(b'"');
         return;
     }
+    // `start`: the first byte not written yet; `i`: the next byte that may need escaping.
     let mut start = 0;
     let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none of them needs a look.
-        if let Some(w) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(w);
-            if !needs_look(u64::from_le_bytes(word)) {
-                i += 8;
-                continue;
-            }
-        }
+    while let Some(k) = bytes[i..].iter().position(|&b| needs_escape(b)) {
+        i += k;
         let b = bytes[i];
         let escape: Option<&[u8]> = match b {
             0x08 => Some(b"\\b"),
@@ -206,22 +199,6 @@ fn quoted(out: &mut Vec<u8>, s: &str) {
 #[inline]
 fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF
-}
-
-/// Whether one of the eight bytes of `w` may need escaping: a C0 control, `"`, `\`, DEL, or
-/// the 0xEF that starts U+FFFE and U+FFFF (exact, without false positives for the word as a
-/// whole: a borrow only crosses into the next byte from a byte that is itself found).
-fn needs_look(w: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let below = |x: u64, n: u8| x.wrapping_sub(ONES * u64::from(n)) & !x & HIGH;
-    let zero = |x: u64| below(x, 1);
-    (below(w, 0x20)
-        | zero(w ^ (ONES * u64::from(b'"')))
-        | zero(w ^ (ONES * u64::from(b'\\')))
-        | zero(w ^ (ONES * 0x7F))
-        | zero(w ^ (ONES * 0xEF)))
-        != 0
 }
 
 #[cfg(test)]
@@ -274,9 +251,8 @@ mod tests {
             assert_eq!(String::from_utf8(out).unwrap(), format!("{t} .\n"));
         }
         for b in 0..=255u8 {
-            let w = u64::from_le_bytes([b'a', b'b', b'c', b, b'd', 0xC3, 0xA9, b'e']);
             let expected = b < 0x20 || b == b'"' || b == b'\\' || b == 0x7F || b == 0xEF;
-            assert_eq!(needs_look(w), expected, "{b:#x}");
+            assert_eq!(needs_escape(b), expected, "{b:#x}");
         }
         let t = Triple::new(BlankNode::new_unchecked("s1"), p, s);
         let mut out = Vec::new();
