@@ -46,7 +46,7 @@ for _ in $(seq "$ROUNDS"); do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
-sort -k1,1 -k2,2n "$results" | awk -v n="$N" -v rounds="$ROUNDS" '
+awk -v n="$N" '
   { k=$1; c[k]++; w[k, c[k]]=$2; cpu[k, c[k]]=$3; r[k, c[k]]=$4 }
   function median(a, k,   i, j, m, v, t) {
     m = c[k]; for (i = 1; i <= m; i++) v[i] = a[k, i]
@@ -62,5 +62,5 @@ sort -k1,1 -k2,2n "$results" | awk -v n="$N" -v rounds="$ROUNDS" '
     print ""
     printf "crosswalk / pymarc:   %.1fx (wall)\n", mw["pymarc"] / mw["crosswalk"]
     if ("xsltproc" in mw) printf "crosswalk / xsltproc: %.1fx (wall)\n", mw["xsltproc"] / mw["crosswalk"]
-  }'
+  }' "$results"
 rm -f "$results"
