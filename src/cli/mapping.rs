@@ -1,5 +1,6 @@
 //! `crosswalk convert --mapping` and `crosswalk mapping test|explain|coverage|select`.
 
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -126,13 +127,23 @@ pub(crate) fn read_inputs<R: Source>(
     inputs: &[PathBuf],
     each: &mut dyn FnMut(R, Location) -> bool,
 ) -> Result<bool> {
+    read_inputs_reusing(inputs, &mut || None, each)
+}
+
+/// [`read_inputs`], reading records into those `spare` hands back ([`Source::read_all_reusing`]).
+fn read_inputs_reusing<R: Source>(
+    inputs: &[PathBuf],
+    spare: &mut dyn FnMut() -> Option<R>,
+    each: &mut dyn FnMut(R, Location) -> bool,
+) -> Result<bool> {
     let mut ok = true;
     for path in inputs {
         let file = File::open(path).with_context(|| format!("reading {}", path.display()))?;
         let mut go_on = true;
-        R::read_all(
+        R::read_all_reusing(
             BufReader::with_capacity(1 << 16, file),
             &path.display().to_string(),
+            spare,
             &mut |item| match item {
                 Item::Record(rec, loc) => {
                     go_on = each(rec, loc);
@@ -426,32 +437,47 @@ fn convert_lines<R: Source + Send>(
     collection: &str,
 ) -> Result<bool> {
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    // The batches' line buffers go back to the reader once written: they keep the capacity they
-    // grew to, so lines are never copied to a larger buffer nor written to fresh pages. As many
-    // exist as batches are on their way (`map_in_order` bounds those).
-    let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    // Batches go back to the reader once written, their records and line buffer with them: the
+    // next records are read into the used ones and the next lines written into the buffer, so
+    // that their allocations are reused (not freed by one thread and made afresh by another, on
+    // fresh pages). As many exist as batches are on their way (`map_in_order` bounds those).
+    let (recycle_tx, recycle_rx) = std::sync::mpsc::channel::<Batch<R>>();
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let (mut failures, mut written) = (0u64, Ok(()));
     let ok = map_in_order(
         workers,
         move |emit: &mut dyn FnMut(Batch<R>) -> bool| {
-            let mut batch = Vec::with_capacity(BATCH);
-            let lines = || recycle_rx.try_recv().unwrap_or_default();
-            let ok = read_inputs::<R>(inputs, &mut |rec, loc| {
-                batch.push((rec, loc));
-                if batch.len() < BATCH {
-                    return true;
+            let spares = RefCell::new(Vec::new());
+            let next_batch = || match recycle_rx.try_recv() {
+                Ok((mut used, lines)) => {
+                    spares
+                        .borrow_mut()
+                        .extend(used.drain(..).map(|(rec, _)| rec));
+                    (used, lines)
                 }
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-                emit((full, lines()))
-            });
+                Err(_) => (Vec::with_capacity(BATCH), Vec::new()),
+            };
+            let (mut batch, mut lines) = next_batch();
+            let ok = read_inputs_reusing::<R>(
+                inputs,
+                &mut || spares.borrow_mut().pop(),
+                &mut |rec, loc| {
+                    batch.push((rec, loc));
+                    if batch.len() < BATCH {
+                        return true;
+                    }
+                    let (next, next_lines) = next_batch();
+                    let full = std::mem::replace(&mut batch, next);
+                    emit((full, std::mem::replace(&mut lines, next_lines)))
+                },
+            );
             if !batch.is_empty() {
-                emit((batch, lines()));
+                emit((batch, lines));
             }
             ok
         },
         RecordOutput::without_reconciliations,
-        |output, (records, mut lines): Batch<R>| {
+        |output, (mut records, mut lines): Batch<R>| {
             lines.clear();
             // About a record's lines (10 kB of N-Triples from gen100k's records, 14 kB of
             // N-Quads), so that a batch's buffer seldom doubles.
@@ -462,19 +488,20 @@ fn convert_lines<R: Source + Send>(
                 Lines::triples(lines)
             };
             let mut diagnostics = Vec::new();
-            for (rec, loc) in records {
-                mapping.apply_with(&rec, &context(collection, loc), output, &mut sink);
+            for (rec, loc) in &mut records {
+                let ctx = context(collection, std::mem::take(loc));
+                mapping.apply_with(rec, &ctx, output, &mut sink);
                 diagnostics.extend(output.diagnostics.iter().map(|d| d.to_string()));
             }
-            (sink.buf, diagnostics)
+            (records, sink.buf, diagnostics)
         },
-        |(lines, diagnostics)| {
+        |(records, lines, diagnostics)| {
             for d in &diagnostics {
                 eprintln!("{d}");
             }
             failures += diagnostics.len() as u64;
             written = out.write_all(&lines);
-            let _ = recycle_tx.send(lines);
+            let _ = recycle_tx.send((records, lines));
             written.is_ok()
         },
     );

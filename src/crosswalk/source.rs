@@ -42,6 +42,19 @@ pub trait Source: Selectable + Sized {
     /// `each` stops early.
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool);
 
+    /// [`Source::read_all`], reading each record into one that `spare` hands back (a record
+    /// already used, whose allocations the next one reuses) when it has one. Record types that
+    /// gain nothing from it read as `read_all` does.
+    fn read_all_reusing<B: BufRead>(
+        input: B,
+        name: &str,
+        spare: &mut dyn FnMut() -> Option<Self>,
+        each: &mut dyn FnMut(Item<Self>) -> bool,
+    ) {
+        let _ = spare;
+        Self::read_all(input, name, each);
+    }
+
     /// The record's source form, for checksums (a rerun skips a record whose bytes did not
     /// change) and displays: the bytes it was read from where the reader keeps them (ISO 2709, DC
     /// XML), else a canonical serialisation (ISO 2709 for MARC read from MARCXML or JSON; for an
@@ -85,6 +98,15 @@ impl Source for RecordBuf {
     }
 
     fn read_all<B: BufRead>(input: B, name: &str, each: &mut dyn FnMut(Item<Self>) -> bool) {
+        Self::read_all_reusing(input, name, &mut || None, each);
+    }
+
+    fn read_all_reusing<B: BufRead>(
+        input: B,
+        name: &str,
+        spare: &mut dyn FnMut() -> Option<Self>,
+        each: &mut dyn FnMut(Item<Self>) -> bool,
+    ) {
         let mut reader = match AnyReader::new(input, name, None, true) {
             Ok(r) => r,
             Err(e) => {
@@ -102,12 +124,12 @@ impl Source for RecordBuf {
             }
         };
         let file: Arc<str> = name.into();
-        let mut next = RecordBuf::new();
+        let mut next = spare().unwrap_or_default();
         loop {
             let mut rec = std::mem::take(&mut next);
             match reader.read_record(&mut rec) {
                 Ok(true) => {
-                    next = rec.empty_like();
+                    next = spare().unwrap_or_else(|| rec.empty_like());
                     let location = located(&file, rec.position(), rec.id().map(str::to_string));
                     if !each(Item::Record(rec, location)) {
                         return;
@@ -271,5 +293,75 @@ fn located(file: &Arc<str>, position: crate::diagnostic::Position, id: Option<St
         position,
         record_id: id,
         field: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a reader gives, written out: each record (fields, position, raw bytes, the reader's
+    /// diagnostics) or problem.
+    fn items(read: impl FnOnce(&mut dyn FnMut(Item<RecordBuf>) -> bool)) -> Vec<String> {
+        let mut out = Vec::new();
+        read(&mut |item| {
+            out.push(match item {
+                Item::Record(rec, loc) => format!(
+                    "{rec:?} {:?} {loc} {:?} {:?}",
+                    rec.position(),
+                    rec.raw(),
+                    rec.diagnostics()
+                ),
+                Item::Deleted(id, loc) => format!("deleted {id} {loc}"),
+                Item::Problem { message, .. } => format!("problem {message}"),
+            });
+            true
+        });
+        out
+    }
+
+    #[test]
+    fn records_read_into_used_ones_are_read_as_into_new_ones() {
+        // A large record, a small one, records with repairs and a rejected one, as MARCXML and
+        // as ISO 2709 (with a damaged record between them).
+        let xml = include_bytes!("../../tests/data/marcxml-problems.xml");
+        let mut big = RecordBuf::new();
+        AnyReader::new(&xml[..], "x", None, true)
+            .unwrap()
+            .read_record(&mut big)
+            .unwrap();
+        for n in 0..200 {
+            big.push_control_field(crate::marc::Tag::from_bytes(*b"009"), &format!("value {n}"));
+        }
+        let mut iso = crate::marc::iso2709::Writer::new(Vec::new());
+        iso.write_record(&big).unwrap();
+        let mut bytes = iso.into_inner();
+        bytes.extend_from_slice(b"00050nam  2200037   4500\x1d");
+        let mut small = RecordBuf::new();
+        small.push_control_field(crate::marc::Tag::from_bytes(*b"001"), "small");
+        let mut iso = crate::marc::iso2709::Writer::new(bytes);
+        iso.write_record(&small).unwrap();
+        let bytes = iso.into_inner();
+
+        for input in [&xml[..], &bytes[..]] {
+            let fresh = items(|each| RecordBuf::read_all(input, "in", each));
+            // Every record is read into the one read before it, as it was handed back.
+            let used = std::cell::RefCell::new(Some(big.clone()));
+            let reused = items(|each| {
+                RecordBuf::read_all_reusing(
+                    input,
+                    "in",
+                    &mut || used.borrow_mut().take(),
+                    &mut |item| {
+                        if let Item::Record(rec, _) = &item {
+                            *used.borrow_mut() = Some(rec.clone());
+                        }
+                        each(item)
+                    },
+                )
+            });
+            assert!(fresh.len() >= 3, "{fresh:#?}");
+            assert_eq!(reused, fresh);
+        }
     }
 }
