@@ -8,7 +8,8 @@
 # - pymarc: ../shared/bench/pymarc_dc.py (a hand-written pymarc crosswalk to N-Triples);
 # - xsltproc with the Library of Congress MARC21slim2RDFDC.xsl on the same records as MARCXML,
 #   when LOC_RDFDC_XSL names the stylesheet (it is not in ../shared; get it from
-#   https://www.loc.gov/standards/marcxml/xslt/ with MARC21slimUtils.xsl beside it).
+#   https://www.loc.gov/standards/marcxml/xslt/ or with MarcEdit's XSLT files, with
+#   MARC21slimUtils.xsl beside it; keep both outside the repository).
 # Each round runs every tool once, in turn; the figures are the medians of the rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
