@@ -426,6 +426,10 @@ impl<R: Selectable> Mapping<R> {
                 }
             }
         }
+        if flows.is_empty() && !rule.transforms.iter().any(|(n, _)| *n == "default") {
+            // Nothing selected (most rules on most records): no transform gives a value.
+            return;
+        }
         // The values after each transform; `flows` and `next` trade places.
         for (tname, t) in &rule.transforms {
             next.clear();
