@@ -330,10 +330,35 @@ pub struct CompiledTransform {
 enum Op {
     Plain(Transform),
     RegexReplace(regex::Regex, String),
-    RegexExtract(regex::Regex),
+    /// The regex, and whether its one group is all of it between `^` and `$` ([`whole_value`]).
+    RegexExtract(regex::Regex, bool),
     Substring(usize, Option<usize>),
     Lookup(LookupTable),
     Reconcile(Box<Reconciler>),
+}
+
+/// Whether `pattern` is `^(…)$` with no other group: what it extracts is then the whole value
+/// (the regex crate's `$` is the end of the text, not of a line), so a match test does, without
+/// finding the group's bounds.
+fn whole_value(pattern: &str) -> bool {
+    use regex_syntax::hir::{HirKind, Look};
+    let Ok(hir) = regex_syntax::parse(pattern) else {
+        return false;
+    };
+    if hir.properties().explicit_captures_len() != 1 {
+        return false;
+    }
+    match hir.kind() {
+        HirKind::Concat(parts) => match parts.as_slice() {
+            [start, group, end] => {
+                *start.kind() == HirKind::Look(Look::Start)
+                    && matches!(group.kind(), HirKind::Capture(_))
+                    && *end.kind() == HirKind::Look(Look::End)
+            }
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 fn compile_regex(transform: &'static str, pattern: &str) -> Result<regex::Regex, CompileError> {
@@ -421,7 +446,9 @@ impl Transform {
             Transform::RegexReplace(p, r) => {
                 Op::RegexReplace(compile_regex("regex-replace", p)?, r.clone())
             }
-            Transform::RegexExtract(p) => Op::RegexExtract(compile_regex("regex-extract", p)?),
+            Transform::RegexExtract(p) => {
+                Op::RegexExtract(compile_regex("regex-extract", p)?, whole_value(p))
+            }
             Transform::Substring(range) => match range.as_slice() {
                 [start] => Op::Substring(*start, None),
                 [start, end] if start <= end => Op::Substring(*start, Some(*end)),
@@ -496,7 +523,13 @@ impl CompiledTransform {
                 push(out, re.replace_all(v, rep.as_str()));
                 return Ok(());
             }
-            Op::RegexExtract(re) => {
+            Op::RegexExtract(re, true) => {
+                if re.is_match(v) {
+                    push(out, value);
+                }
+                return Ok(());
+            }
+            Op::RegexExtract(re, false) => {
                 if let Some(caps) = re.captures(v) {
                     if let Some(m) = caps.get(1).or_else(|| caps.get(0)) {
                         push(out, Cow::Borrowed(m.as_str()));
@@ -608,6 +641,10 @@ impl CompiledTransform {
         let part = match &self.op {
             Op::Plain(Transform::TrimIsbd) => text::trim_isbd(value),
             Op::Plain(Transform::StripBrackets) => text::strip_brackets(value),
+            // What the group extracts is the value itself: kept or dropped as `apply` would.
+            Op::RegexExtract(re, true) => {
+                return Some(!value.trim().is_empty() && re.is_match(value))
+            }
             _ => return None,
         };
         if part.trim().is_empty() {

@@ -261,3 +261,62 @@ fn in_place_is_apply() {
     );
     assert_eq!(s, "ABC");
 }
+
+/// A `regex-extract` of `^(…)$` (nothing else grouped) tests for a match and keeps the value, in
+/// place and in `apply`; what it keeps is what the group captures. Other patterns capture.
+#[test]
+fn whole_value_extracts_are_match_tests() {
+    for (pattern, whole) in [
+        ("^([a-z]{3})$", true),
+        (r"^(https?://\S+)$", true),
+        (r"^(\d+|x)$", true),
+        ("^()$", true),
+        ("^(?:a)(b)$", false),
+        (r"^\(OCoLC\)\s*(?:ocm|ocn|on)?0*([0-9]+)\s*$", false),
+        ("^([a-z]{3})", false),
+        ("([a-z]{3})$", false),
+        ("^([a-z])([a-z])$", false),
+        ("^(a)?$", false),
+        ("(?m)^(a)$", false),
+        ("^(a(b))$", false),
+        ("(", false),
+    ] {
+        assert_eq!(whole_value(pattern), whole, "{pattern}");
+    }
+    let values = [
+        "eng",
+        "ENG",
+        "en",
+        "engl",
+        " eng",
+        "eng\n",
+        "",
+        " ",
+        "http://x.org/a b",
+        "http://x.org/a",
+        "12",
+        "x",
+    ];
+    for pattern in ["^([a-z]{3})$", r"^(https?://\S+)$", r"^(\d+|x)$", "^()$"] {
+        let t = Transform::RegexExtract(pattern.into()).compile().unwrap();
+        let re = regex::Regex::new(pattern).unwrap();
+        for v in values {
+            let captured: Vec<String> = re
+                .captures(v)
+                .and_then(|c| c.get(1))
+                .map(|m| m.as_str())
+                .filter(|m| !m.trim().is_empty())
+                .map(str::to_string)
+                .into_iter()
+                .collect();
+            assert_eq!(t.apply_one(v).unwrap(), captured, "{pattern} {v:?}");
+            let mut s = Cow::Borrowed(v);
+            let kept = t.apply_in_place(&mut s).expect("in place");
+            assert_eq!(
+                if kept { vec![s.into_owned()] } else { vec![] },
+                captured,
+                "{pattern} {v:?}"
+            );
+        }
+    }
+}
