@@ -426,12 +426,12 @@ impl<R: Selectable> Mapping<R> {
                 }
             }
         }
-        if flows.is_empty() && !rule.transforms.iter().any(|(n, _)| *n == "default") {
+        if flows.is_empty() && !rule.transforms.iter().any(|(_, t)| t.is_default()) {
             // Nothing selected (most rules on most records): no transform gives a value.
             return;
         }
         // The values after each transform; `flows` and `next` trade places.
-        for (tname, t) in &rule.transforms {
+        for (_, t) in &rule.transforms {
             next.clear();
             if let Some(sep) = t.join_separator() {
                 // `join` works per field / element: the values of one occurrence together, a
@@ -456,7 +456,7 @@ impl<R: Selectable> Mapping<R> {
                 std::mem::swap(flows, next);
                 continue;
             }
-            if *tname == "default" {
+            if t.is_default() {
                 // `default` on the whole selection (nothing selected: its value).
                 let (lang, origin) = flows.first().map_or((None, None), |f| (f.lang, f.origin));
                 let values: Vec<Output> = flows.drain(..).map(Flow::into_output).collect();

@@ -704,6 +704,12 @@ impl CompiledTransform {
         }
     }
 
+    /// Whether this is a `default`: the one transform that gives a value when nothing was
+    /// selected.
+    pub(crate) fn is_default(&self) -> bool {
+        matches!(self.op, Op::Plain(Transform::Default(_)))
+    }
+
     /// Apply to all the values of one selection.
     ///
     /// `join` makes one value of them (keeping the first value's tag), `default` gives its value
