@@ -225,3 +225,66 @@ fn reuses_the_record_buffer() {
     }
     assert_eq!((n, reader.record_count()), (4, 4));
 }
+
+/// A record read from MARC-8 holds Unicode text: every writer says so at leader/09 (`a`), as yaz
+/// and marc4j do, so that a reader of the output does not take its UTF-8 for MARC-8.
+#[test]
+fn writers_declare_unicode_for_records_read_from_marc8() {
+    use crosswalk::marc::{iso2709, json};
+    // 245 $a "Caf" + MARC-8 combining acute (0xE2) + "e": "Café" once decoded.
+    let data: &[u8] = b"10\x1faCaf\xe2e\x1e";
+    let directory = format!("245{:04}{:05}", data.len(), 0);
+    let base = 24 + directory.len() + 1;
+    let total = base + data.len() + 1;
+    let mut bytes = format!("{total:05}nam  22{base:05} a 4500{directory}\x1e").into_bytes();
+    bytes.extend_from_slice(data);
+    bytes.push(0x1d);
+    assert_eq!(bytes[9], b' ', "read as MARC-8");
+    let read = |bytes: &[u8]| {
+        iso2709::Reader::new(bytes)
+            .records()
+            .next()
+            .unwrap()
+            .unwrap()
+    };
+    let title = |rec: &RecordBuf| {
+        rec.fields()
+            .next()
+            .unwrap()
+            .subfield('a')
+            .map(str::to_string)
+    };
+    let rec = read(&bytes);
+    assert_eq!(title(&rec).as_deref(), Some("Café"));
+    assert_eq!(
+        rec.leader().get(9),
+        b' ',
+        "the record keeps the leader as read"
+    );
+    let mut unicode = bytes[..24].to_vec();
+    unicode[9] = b'a';
+    let unicode = String::from_utf8(unicode).unwrap();
+
+    let mut w = Writer::new(Vec::new());
+    w.write_record(&rec).unwrap();
+    let xml = String::from_utf8(w.finish().unwrap()).unwrap();
+    assert!(
+        xml.contains(&format!("<leader>{unicode}</leader>")),
+        "{xml}"
+    );
+    assert!(xml.contains("Café"), "{xml}");
+
+    let mut w = json::Writer::new(Vec::new());
+    w.write_record(&rec).unwrap();
+    let line = String::from_utf8(w.finish().unwrap()).unwrap();
+    assert!(
+        line.starts_with(&format!(r#"{{"leader":"{unicode}""#)),
+        "{line}"
+    );
+
+    let mut w = iso2709::Writer::new(Vec::new());
+    w.write_record(&rec).unwrap();
+    let out = w.into_inner();
+    assert_eq!(out[9], b'a');
+    assert_eq!(title(&read(&out)).as_deref(), Some("Café"));
+}

@@ -86,6 +86,20 @@ impl Leader {
         self.0[pos]
     }
 
+    /// The leader as the writers give it: position 09 set to `a` (UCS/Unicode), because what
+    /// they write is the record's text, which is Unicode whatever charset it was read from.
+    ///
+    /// ```
+    /// use crosswalk::marc::Leader;
+    /// let read_as_marc8 = Leader(*b"00714cam  2200205 a 4500");
+    /// assert_eq!(&read_as_marc8.for_unicode().0, b"00714cam a2200205 a 4500");
+    /// ```
+    pub fn for_unicode(&self) -> Leader {
+        let mut leader = *self;
+        leader.0[9] = b'a';
+        leader
+    }
+
     /// The leader as text (non-ASCII bytes replaced).
     pub fn to_text(&self) -> String {
         String::from_utf8_lossy(&self.0).into_owned()

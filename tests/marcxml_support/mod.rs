@@ -2,6 +2,8 @@
 
 use std::path::{Path, PathBuf};
 
+use crosswalk::marc::RecordBuf;
+
 /// The shared data folder from `CROSSWALK_SHARED`, or `None` (with a note) when unset.
 pub fn shared() -> Option<PathBuf> {
     match std::env::var_os("CROSSWALK_SHARED") {
@@ -39,4 +41,15 @@ pub fn no_panic<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default()
     })
+}
+
+/// Whether `again` (written, then read back) is `read` as the writers give it: the same fields,
+/// the same leader but for 09, which they set to `a` (Unicode).
+pub fn same_as_written(again: &[RecordBuf], read: &[RecordBuf]) -> bool {
+    again.len() == read.len()
+        && again.iter().zip(read).all(|(a, b)| {
+            let mut b = b.clone();
+            *b.leader_mut() = b.leader().for_unicode();
+            a.same_content(&b)
+        })
 }

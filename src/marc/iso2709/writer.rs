@@ -157,10 +157,9 @@ impl<W: Write> Writer<W> {
                 format!("record would be {total} bytes or more; ISO 2709 allows 99,999"),
             ));
         }
-        let mut leader = *rec.leader();
+        let mut leader = rec.leader().for_unicode();
         leader.set_record_length(total);
         leader.set_base_address(base);
-        leader.0[9] = b'a';
         self.out.reserve(total);
         self.out.extend_from_slice(&leader.0);
         self.out.extend_from_slice(&self.directory);

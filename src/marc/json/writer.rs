@@ -9,7 +9,9 @@ use crate::marc::RecordBuf;
 /// array with [`Writer::array`].
 ///
 /// Keys are written in a fixed order (`leader`, `fields`; `ind1`, `ind2`, `subfields`), strings
-/// with `serde_json`'s escaping (non-ASCII characters as UTF-8), so output is deterministic.
+/// with `serde_json`'s escaping (non-ASCII characters as UTF-8), so output is deterministic. The
+/// leader is written as the record has it, except position 09, set to `a` (Unicode), as the
+/// MARCXML writer does.
 /// Output is buffered internally and handed to `W` in 64 KiB chunks. Call [`Writer::finish`]: in
 /// array mode it closes the array; a writer dropped without it flushes what it holds but leaves an
 /// array open.
@@ -68,7 +70,7 @@ impl<W: Write> Writer<W> {
         }
         self.count += 1;
         buf.extend_from_slice(b"{\"leader\":");
-        string(buf, &String::from_utf8_lossy(&rec.leader().0));
+        string(buf, &String::from_utf8_lossy(&rec.leader().for_unicode().0));
         buf.extend_from_slice(b",\"fields\":[");
         for (i, field) in rec.fields().enumerate() {
             if i > 0 {

@@ -148,6 +148,10 @@ fn escape(out: &mut Vec<u8>, s: &str, attr: bool) -> u64 {
 /// [`Writer::replaced_characters`] counts them. Leader and tag bytes that are not UTF-8 (only in
 /// records built from damaged binary input) are written as U+FFFD too, uncounted.
 ///
+/// The leader is written as the record has it, except position 09, set to `a`
+/// ([`Leader::for_unicode`](crate::marc::Leader::for_unicode)): the text is Unicode whatever
+/// charset the record was read from.
+///
 /// Output is buffered internally and handed to `W` in 64 KiB chunks, so `W` need not be
 /// buffered. Call [`Writer::finish`] to close the collection; a writer dropped without it flushes
 /// what it holds but leaves the collection open.
@@ -207,8 +211,8 @@ impl<W: Write> Writer<W> {
         let buf = &mut self.out.buf;
         let mut replaced = 0;
         buf.extend_from_slice(b"<record>\n  <leader>");
-        let leader = String::from_utf8_lossy(&rec.leader().0);
-        replaced += escape(buf, &leader, false);
+        let leader = rec.leader().for_unicode();
+        replaced += escape(buf, &String::from_utf8_lossy(&leader.0), false);
         buf.extend_from_slice(b"</leader>\n");
         let mut chars = [0u8; 4];
         for field in rec.fields() {
