@@ -33,8 +33,10 @@ pub mod digest;
 pub mod remote;
 
 use std::collections::{BTreeSet, HashMap};
+use std::fs::File;
 use std::mem;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use oxigraph::store::{BulkLoader, StorageError};
 use oxrdf::{GraphName, NamedNode, NamedNodeRef, NamedOrBlankNode, Quad, Term, TermRef};
@@ -51,6 +53,22 @@ pub enum StoreError {
         path: PathBuf,
         /// Why.
         source: StorageError,
+    },
+    /// Another process has the store open in a way that excludes this opening: a writer while
+    /// this one would read or write, or a reader while this one would write. (RocksDB leaves
+    /// reading a store that another process writes undefined; it has crashed readers.)
+    #[error(
+        "the store at {} is open {} by another process; {}",
+        .path.display(),
+        if *.writing { "for reading" } else { "for writing" },
+        if *.writing { "stop it (crosswalk serve, query or export) before writing" }
+        else { "wait until it has finished writing (crosswalk run)" }
+    )]
+    Busy {
+        /// The store folder.
+        path: PathBuf,
+        /// Whether this opening was for writing.
+        writing: bool,
     },
     /// Reading or writing failed.
     #[error("store: {0}")]
@@ -208,6 +226,57 @@ impl RecordWriter for StoreWriter<'_> {
 pub struct Store {
     inner: oxigraph::store::Store,
     path: Option<PathBuf>,
+    /// The lock on the folder's [`LOCK_FILE`], held as long as a clone of the store lives.
+    _lock: Option<Arc<File>>,
+}
+
+/// The file in a store folder that a writing process locks exclusively and each reading process
+/// shares (advisory `flock` locks, released when the process ends, however it ends).
+pub const LOCK_FILE: &str = "crosswalk.lock";
+
+/// Takes the store folder's lock: exclusive for writing, shared for reading; `Busy` at once when
+/// another process holds it the other way. A reader of a folder it cannot write (a read-only
+/// copy, where nobody writes) goes without the lock when the file cannot be made.
+fn lock_folder(path: &Path, writing: bool) -> Result<Option<Arc<File>>, StoreError> {
+    let open = |source: std::io::Error| StoreError::Open {
+        path: path.to_path_buf(),
+        source: StorageError::Io(source),
+    };
+    if writing {
+        std::fs::create_dir_all(path).map_err(open)?;
+    }
+    let lock_path = path.join(LOCK_FILE);
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .or_else(|e| {
+            if writing {
+                Err(e)
+            } else {
+                File::open(&lock_path)
+            }
+        });
+    let file = match file {
+        Ok(f) => f,
+        Err(_) if !writing => return Ok(None),
+        Err(e) => return Err(open(e)),
+    };
+    let taken = if writing {
+        file.try_lock()
+    } else {
+        file.try_lock_shared()
+    };
+    match taken {
+        Ok(()) => Ok(Some(Arc::new(file))),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Busy {
+            path: path.to_path_buf(),
+            writing,
+        }),
+        Err(std::fs::TryLockError::Error(e)) => Err(open(e)),
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -232,6 +301,7 @@ impl Store {
     /// the store is locked by this process once open, so no other writer can be using them.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
+        let lock = lock_folder(path, true)?;
         let inner = oxigraph::store::Store::open(path).map_err(|source| StoreError::Open {
             path: path.to_path_buf(),
             source,
@@ -248,12 +318,22 @@ impl Store {
         Ok(Self {
             inner,
             path: Some(path.to_path_buf()),
+            _lock: lock,
         })
     }
 
-    /// Opens the on-disk store in folder `path` for reading only (another process may write it).
+    /// Opens the on-disk store in folder `path` for reading only. Several processes may read a
+    /// store at once, but none while another writes it: that opening fails at once with
+    /// [`StoreError::Busy`], as does [`Store::open`] while a reader has it open.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         let path = path.as_ref();
+        if !path.is_dir() {
+            return Err(StoreError::Open {
+                path: path.to_path_buf(),
+                source: StorageError::Io(std::io::ErrorKind::NotFound.into()),
+            });
+        }
+        let lock = lock_folder(path, false)?;
         let inner =
             oxigraph::store::Store::open_read_only(path).map_err(|source| StoreError::Open {
                 path: path.to_path_buf(),
@@ -262,6 +342,7 @@ impl Store {
         Ok(Self {
             inner,
             path: Some(path.to_path_buf()),
+            _lock: lock,
         })
     }
 
@@ -270,6 +351,7 @@ impl Store {
         Ok(Self {
             inner: oxigraph::store::Store::new()?,
             path: None,
+            _lock: None,
         })
     }
 

@@ -519,3 +519,61 @@ fn an_oai_deletion_notice_removes_the_record() {
         .iter()
         .any(|l| l.contains("oai%3Aexample.org%3A1>")));
 }
+
+/// Readers share a store, a writer has it alone: the opening that would break that fails at once
+/// with `Busy` (RocksDB leaves reading while another process writes undefined). `crosswalk run`
+/// beside a reader (a `serve`, say) stops with exit status 4 and says why; `query` answers beside
+/// another reader and fails, saying why, beside a writer.
+#[test]
+fn a_store_is_read_beside_readers_never_beside_its_writer() {
+    use crosswalk::store::StoreError;
+    let f = Fixture::new();
+    f.run(&RunOptions::default());
+    let dir = f.path("store");
+    let busy = |r: Result<Store, StoreError>| match r {
+        Err(e @ StoreError::Busy { .. }) => e.to_string(),
+        other => panic!("expected Busy, got {other:?}"),
+    };
+
+    let reader = Store::open_read_only(&dir).unwrap();
+    let another = Store::open_read_only(&dir).unwrap();
+    let message = busy(Store::open(&dir));
+    assert!(
+        message.contains("open for reading by another process"),
+        "{message}"
+    );
+
+    let crosswalk = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_crosswalk"))
+            .args(args)
+            .current_dir(f.path(""))
+            .output()
+            .unwrap()
+    };
+    let run = crosswalk(&["run", "consortium.toml"]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("open for reading by another process"),
+        "{stderr}"
+    );
+    let query = crosswalk(&["query", "--store", "store", "ASK { ?s ?p ?o }"]);
+    assert!(query.status.success(), "{query:?}");
+
+    drop((reader, another));
+    let writer = Store::open(&dir).unwrap();
+    let message = busy(Store::open_read_only(&dir));
+    assert!(
+        message.contains("open for writing by another process"),
+        "{message}"
+    );
+    let query = crosswalk(&["query", "--store", "store", "ASK { ?s ?p ?o }"]);
+    let stderr = String::from_utf8_lossy(&query.stderr);
+    assert!(!query.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("open for writing by another process"),
+        "{stderr}"
+    );
+    drop(writer);
+    Store::open_read_only(&dir).unwrap();
+}

@@ -17,7 +17,6 @@ use crosswalk::store::remote::{RemoteConfig, RemoteStore};
 use crosswalk::web::{Site, SiteOptions};
 use oxigraph::io::RdfFormat;
 use oxigraph::model::NamedNode;
-use oxigraph::store::Store;
 
 use super::reconcile::UsageError;
 
@@ -133,12 +132,14 @@ fn seconds(s: f64, what: &str) -> Result<Duration> {
         .map_err(|_| UsageError(format!("{what}: {s} is not a number of seconds")).into())
 }
 
-/// Opens a store written by `crosswalk run` without taking its lock.
-pub fn open_read_only(dir: &Path) -> Result<Store> {
+/// Opens a store written by `crosswalk run` for reading: beside other readers, never while a run
+/// writes it ([`crosswalk::store::StoreError::Busy`]). Keep it for as long as its
+/// [`oxigraph()`](crosswalk::store::Store::oxigraph) store is used: it holds the lock.
+pub fn open_read_only(dir: &Path) -> Result<crosswalk::store::Store> {
     if !dir.is_dir() {
         return Err(UsageError(format!("no store at {}: not a folder", dir.display())).into());
     }
-    Store::open_read_only(dir).with_context(|| format!("opening the store {}", dir.display()))
+    Ok(crosswalk::store::Store::open_read_only(dir)?)
 }
 
 /// `crosswalk query`: Ok(true) when answered.
@@ -180,7 +181,8 @@ pub fn query(args: QueryArgs) -> Result<bool> {
         out.flush()?;
         return Ok(true);
     }
-    let store = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
+    let opened = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
+    let store = opened.oxigraph();
     let mut options = QueryOptions::default();
     if let Some(t) = args.timeout {
         options = options.with_timeout(seconds(t, "--timeout")?);
@@ -192,11 +194,11 @@ pub fn query(args: QueryArgs) -> Result<bool> {
     let mut out = BufWriter::new(stdout.lock());
     // With a timeout the answer is gathered first, so that the timeout is kept to the letter.
     let answered = if options.timeout.is_some() {
-        let (text, answered) = sparql::answer_to_vec(&store, &query, &options, args.format)?;
+        let (text, answered) = sparql::answer_to_vec(store, &query, &options, args.format)?;
         out.write_all(&text)?;
         answered
     } else {
-        sparql::answer(&store, &query, &options, args.format, &mut out)?
+        sparql::answer(store, &query, &options, args.format, &mut out)?
     };
     out.flush()?;
     if answered.truncated && args.format != Format::Table {
@@ -215,7 +217,8 @@ pub fn query(args: QueryArgs) -> Result<bool> {
 
 /// `crosswalk serve`: runs until killed.
 pub fn serve(args: ServeArgs) -> Result<bool> {
-    let store = open_read_only(&args.store)?;
+    let opened = open_read_only(&args.store)?;
+    let store = opened.oxigraph().clone();
     let timeout = seconds(args.timeout, "--timeout")?;
     let config = match &args.config {
         Some(path) => Some(RunConfig::load(path).map_err(|e| UsageError(e.to_string()))?),
@@ -287,15 +290,15 @@ pub fn export(args: ExportArgs) -> Result<bool> {
         w.finish()?.flush()?;
         return Ok(true);
     }
-    let store = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
-    export::export(&store, &selection, args.format, out)?;
+    let opened = open_read_only(args.store.as_deref().expect("clap requires --store"))?;
+    export::export(opened.oxigraph(), &selection, args.format, out)?;
     Ok(true)
 }
 
 /// `crosswalk load`.
 pub fn load(args: LoadArgs) -> Result<bool> {
-    let store = Store::open(&args.store)
-        .with_context(|| format!("opening the store {}", args.store.display()))?;
+    let opened = crosswalk::store::Store::open(&args.store)?;
+    let store = opened.oxigraph();
     for path in &args.inputs {
         let file = File::open(path).with_context(|| format!("opening {}", path.display()))?;
         store
