@@ -458,6 +458,13 @@ impl RecordBuf {
         (lo == hi || run.windows(2).all(|w| w[0].1 < w[1].1)).then_some(run)
     }
 
+    /// False when no field of the record can have a tag within `lo..=hi` (numeric tags below
+    /// 1000): it holds no such numeric tag and no tag that is not numeric.
+    #[inline]
+    pub(crate) fn may_hold_tags(&self, lo: u16, hi: u16) -> bool {
+        self.tags.other || self.tags.any_within(lo, hi)
+    }
+
     /// The raw bytes the record was read from (empty for records built in code).
     pub fn raw(&self) -> &[u8] {
         &self.raw

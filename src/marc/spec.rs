@@ -183,6 +183,10 @@ mod tests;
 pub struct MarcSpec {
     expr: Box<str>,
     spec: ast::Spec,
+    /// The numeric tags `lo..=hi` the spec selects in (digits, then wildcards), so that a record
+    /// without any is passed over before evaluation: the common case for most of a mapping's
+    /// selectors, asked of every record.
+    tags: Option<(u16, u16)>,
 }
 
 impl MarcSpec {
@@ -198,12 +202,18 @@ impl MarcSpec {
 
     /// Calls `visit` with every value this spec selects in `record` inside `scope`, in record
     /// order (the same as [`Selectable::select`]).
+    #[inline]
     pub fn select<'a>(
         &self,
         record: &'a RecordBuf,
         scope: Scope,
         visit: &mut dyn FnMut(Selected<'a>),
     ) {
+        if let Some((lo, hi)) = self.tags {
+            if !record.may_hold_tags(lo, hi) {
+                return; // no field the tag pattern matches, whatever the scope
+            }
+        }
         eval::select(record, &self.spec, scope, visit);
     }
 
@@ -241,9 +251,14 @@ impl FromStr for MarcSpec {
 pub fn compile(expr: &str) -> Result<MarcSpec, SelectorError> {
     let mut spec = parse::parse(expr)?;
     parse::bind_same_tag(&mut spec);
+    let tags = match &spec.target {
+        ast::Target::Tag { tag, .. } => tag.numeric_range(),
+        ast::Target::Relative => None,
+    };
     Ok(MarcSpec {
         expr: expr.into(),
         spec,
+        tags,
     })
 }
 
@@ -309,6 +324,7 @@ impl Selectable for RecordBuf {
         compile(expr)
     }
 
+    #[inline]
     fn select<'a>(
         &'a self,
         selector: &MarcSpec,

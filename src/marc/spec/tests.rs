@@ -586,3 +586,17 @@ fn numeric_tag_ranges() {
         assert_eq!(TagPattern::new(p).numeric_range(), range, "{p:?}");
     }
 }
+
+/// A spec whose tags the record lacks is passed over before evaluation; a record that also holds
+/// a tag that is not numeric is evaluated, since a wildcard may match it.
+#[test]
+fn tags_the_record_lacks_select_nothing_letters_are_still_looked_at() {
+    let mut r = record();
+    assert!(values(&r, "9..$a").is_empty());
+    assert!(values(&r, "245$a{900$a}").is_empty());
+    assert!(values_in(&r, "6..", Scope(4)).is_empty());
+    data(&mut r, "6AB", [' ', ' '], &[('a', "lettered")]);
+    assert_eq!(values(&r, "6..$a"), ["lettered"]);
+    assert_eq!(values(&r, "6A.$a"), ["lettered"]);
+    assert!(values(&r, "9..$a").is_empty());
+}
