@@ -54,21 +54,21 @@ pub enum StoreError {
         /// Why.
         source: StorageError,
     },
-    /// Another process has the store open in a way that excludes this opening: a writer while
-    /// this one would read or write, or a reader while this one would write. (RocksDB leaves
-    /// reading a store that another process writes undefined; it has crashed readers.)
+    /// Another process has the store open in a way that excludes this opening: a writer (while
+    /// this one would read or write), or readers (while this one would write). RocksDB leaves
+    /// reading a store that another process writes undefined; it has crashed readers.
     #[error(
         "the store at {} is open {} by another process; {}",
         .path.display(),
-        if *.writing { "for reading" } else { "for writing" },
-        if *.writing { "stop it (crosswalk serve, query or export) before writing" }
-        else { "wait until it has finished writing (crosswalk run)" }
+        if *.by_writer { "for writing" } else { "for reading" },
+        if *.by_writer { "wait until it has finished writing (crosswalk run)" }
+        else { "stop it (crosswalk serve, query or export) before writing" }
     )]
     Busy {
         /// The store folder.
         path: PathBuf,
-        /// Whether this opening was for writing.
-        writing: bool,
+        /// Whether the other process writes the store (else it reads it).
+        by_writer: bool,
     },
     /// Reading or writing failed.
     #[error("store: {0}")]
@@ -271,10 +271,15 @@ fn lock_folder(path: &Path, writing: bool) -> Result<Option<Arc<File>>, StoreErr
     };
     match taken {
         Ok(()) => Ok(Some(Arc::new(file))),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::Busy {
-            path: path.to_path_buf(),
-            writing,
-        }),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            // A reader is kept out only by a writer; a writer by either: readers if a shared
+            // lock can be had beside them (let go at once, with the file).
+            let by_writer = !writing || file.try_lock_shared().is_err();
+            Err(StoreError::Busy {
+                path: path.to_path_buf(),
+                by_writer,
+            })
+        }
         Err(std::fs::TryLockError::Error(e)) => Err(open(e)),
     }
 }

@@ -574,6 +574,11 @@ fn a_store_is_read_beside_readers_never_beside_its_writer() {
         stderr.contains("open for writing by another process"),
         "{stderr}"
     );
+    let message = busy(Store::open(&dir));
+    assert!(
+        message.contains("open for writing by another process"),
+        "{message}"
+    );
     drop(writer);
     Store::open_read_only(&dir).unwrap();
 }
